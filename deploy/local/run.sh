@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Runs Fulcrum on this machine with one command: an embedded PostgreSQL (unless FULCRUM_DB_URL names one),
+# the control plane, two demo real servers, one data-plane node and the RAS loopback example.
+# Ctrl-C (or TERM) stops everything this script started, by the PIDs it recorded.
+#
+# Settings (environment):
+#   FULCRUM_HOME        local state: pgdata/, nodes/<id>/, logs/ (default ~/.fulcrum)
+#   FULCRUM_DB_URL      use this PostgreSQL instead of the embedded one (+ FULCRUM_DB_USER, FULCRUM_DB_PASSWORD)
+#   FULCRUM_PG_PORT     port of the embedded PostgreSQL (default 15432)
+#   QUARKUS_HTTP_PORT   REST port of the control plane on 127.0.0.1 (default 8080)
+#   QUARKUS_GRPC_SERVER_PORT  gRPC port for nodes on 127.0.0.1 (default 9090)
+#   FULCRUM_REBUILD=1   rebuild even when the jars exist
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$REPO_ROOT"
+
+FULCRUM_HOME="${FULCRUM_HOME:-$HOME/.fulcrum}"
+PG_PORT="${FULCRUM_PG_PORT:-15432}"
+HTTP_PORT="${QUARKUS_HTTP_PORT:-8080}"
+GRPC_PORT="${QUARKUS_GRPC_SERVER_PORT:-9090}"
+NODE_ID="node-1"
+LOG_DIR="$FULCRUM_HOME/logs"
+API="http://127.0.0.1:$HTTP_PORT"
+
+CONTROL_PLANE_JAR="control-plane/target/quarkus-app/quarkus-run.jar"
+DATA_PLANE_JAR="data-plane/target/fulcrum-data-plane.jar"
+TESTBED_JAR="testbed/target/fulcrum-testbed.jar"
+
+PIDS=()
+NAMES=()
+
+log() { printf '[run] %s\n' "$*"; }
+die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Stops what we started, newest first (node before control plane before PostgreSQL), each by its PID:
+# TERM, wait up to 15 s for a clean exit (the node drains, PostgreSQL checkpoints), then KILL.
+stop_all() {
+  local i pid name deadline
+  for (( i=${#PIDS[@]}-1; i>=0; i-- )); do
+    pid="${PIDS[$i]}"; name="${NAMES[$i]}"
+    kill -0 "$pid" 2>/dev/null || continue
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 15))
+    while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name did not stop in 15 s; killing pid $pid"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  PIDS=(); NAMES=()
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start NAME LOGFILE COMMAND... runs the command in the background, its output to LOGFILE.
+start() {
+  local name="$1" logfile="$2"; shift 2
+  "$@" >"$logfile" 2>&1 &
+  PIDS+=("$!"); NAMES+=("$name")
+  log "started $name (pid $!), log $logfile"
+}
+
+last_pid() { echo "${PIDS[${#PIDS[@]}-1]}"; }
+
+# await_line NAME PID LOGFILE PATTERN SECONDS: poll the log for the pattern while the process lives.
+await_line() {
+  local name="$1" pid="$2" logfile="$3" pattern="$4" deadline=$((SECONDS + $5))
+  until grep -q -- "$pattern" "$logfile" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || { tail -n 40 "$logfile" >&2; die "$name exited; see $logfile"; }
+    (( SECONDS < deadline )) || { tail -n 40 "$logfile" >&2; die "$name not ready within $5 s; see $logfile"; }
+    sleep 0.2
+  done
+}
+
+# True when something already accepts connections on HOST:PORT (bash's /dev/tcp; no extra tools).
+port_taken() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+require_free() {
+  local endpoint host port
+  for endpoint in "$@"; do
+    host="${endpoint%:*}"; port="${endpoint##*:}"
+    if port_taken "$host" "$port"; then
+      die "$endpoint is already in use (another Fulcrum, or another program). Stop it, or change the port settings at the top of $0."
+    fi
+  done
+}
+
+command -v java >/dev/null || die "java (17 or newer) is not on PATH"
+command -v curl >/dev/null || die "curl is not on PATH"
+
+if [[ "${FULCRUM_REBUILD:-0}" == 1 || ! -f "$CONTROL_PLANE_JAR" || ! -f "$DATA_PLANE_JAR" || ! -f "$TESTBED_JAR" ]]; then
+  log "building (./mvnw -B -DskipTests package)"
+  ./mvnw -B -DskipTests package
+fi
+
+NEEDED=("127.0.0.1:$HTTP_PORT" "127.0.0.1:$GRPC_PORT"
+        127.0.0.10:8443 127.0.0.10:8880 127.0.0.21:8443 127.0.0.21:8880 127.0.0.22:8443 127.0.0.22:8880)
+[[ -n "${FULCRUM_DB_URL:-}" ]] || NEEDED+=("127.0.0.1:$PG_PORT")
+require_free "${NEEDED[@]}"
+
+mkdir -p "$LOG_DIR" "$FULCRUM_HOME/pgdata" "$FULCRUM_HOME/nodes/$NODE_ID"
+
+if [[ -z "${FULCRUM_DB_URL:-}" ]]; then
+  start postgres "$LOG_DIR/postgres.log" \
+    java -cp "$TESTBED_JAR" io.fulcrum.testbed.postgres.EmbeddedPostgresMain \
+      --data-dir "$FULCRUM_HOME/pgdata" --port "$PG_PORT"
+  # The first start unpacks the binaries and runs initdb; later starts take about a second.
+  await_line postgres "$(last_pid)" "$LOG_DIR/postgres.log" "postgres ready" 120
+  export FULCRUM_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fulcrum"
+  export FULCRUM_DB_USER="postgres"
+  export FULCRUM_DB_PASSWORD="postgres"
+fi
+
+export QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_GRPC_SERVER_PORT="$GRPC_PORT"
+start control-plane "$LOG_DIR/control-plane.log" java -jar "$CONTROL_PLANE_JAR"
+CONTROL_PLANE_PID="$(last_pid)"
+deadline=$((SECONDS + 120))
+until curl -fsS -o /dev/null "$API/q/health/ready" 2>/dev/null; do
+  kill -0 "$CONTROL_PLANE_PID" 2>/dev/null || { tail -n 40 "$LOG_DIR/control-plane.log" >&2; die "control plane exited; see $LOG_DIR/control-plane.log"; }
+  (( SECONDS < deadline )) || die "control plane not ready within 120 s; see $LOG_DIR/control-plane.log"
+  sleep 0.3
+done
+log "control plane ready: REST $API, gRPC 127.0.0.1:$GRPC_PORT"
+
+for server in "RAS_Server1 127.0.0.21" "RAS_Server2 127.0.0.22"; do
+  read -r name address <<<"$server"
+  start "$name" "$LOG_DIR/$name.log" \
+    java -cp "$TESTBED_JAR" io.fulcrum.testbed.demo.DemoRealServer \
+      --name "$name" --listen "$address:8443" --listen "$address:8880"
+  await_line "$name" "$(last_pid)" "$LOG_DIR/$name.log" "listening" 30
+done
+
+start "$NODE_ID" "$LOG_DIR/$NODE_ID.log" \
+  java -jar "$DATA_PLANE_JAR" --node-id "$NODE_ID" --control-plane "127.0.0.1:$GRPC_PORT" \
+    --state-dir "$FULCRUM_HOME/nodes/$NODE_ID"
+NODE_PID="$(last_pid)"
+await_line "$NODE_ID" "$NODE_PID" "$LOG_DIR/$NODE_ID.log" "fulcrum data plane node $NODE_ID started" 60
+
+log "loading deploy/examples/ras-loopback.json"
+java -cp "$TESTBED_JAR" io.fulcrum.testbed.loader.ExampleLoader \
+  --api "$API" --file deploy/examples/ras-loopback.json --await-node "$NODE_ID" 2>&1 | tee "$LOG_DIR/example-loader.log"
+
+cat <<SUMMARY
+
+Fulcrum is running (FULCRUM_HOME=$FULCRUM_HOME).
+
+  REST API + Swagger UI   $API/q/swagger-ui
+  gRPC for nodes          127.0.0.1:$GRPC_PORT
+  PostgreSQL              ${FULCRUM_DB_URL}
+  data-plane node         $NODE_ID (state in $FULCRUM_HOME/nodes/$NODE_ID)
+  RAS-SG-HTTPS            127.0.0.10:8443 -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22 (port following)
+  RAS-Web-HTTP            127.0.0.10:8880 -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22 (port following)
+
+Logs:
+$(for name in "${NAMES[@]}"; do printf '  %s\n' "$LOG_DIR/$name.log"; done)
+  $LOG_DIR/example-loader.log
+
+Try:
+  curl -s http://127.0.0.10:8880/
+  curl -s --interface 127.0.0.77 http://127.0.0.10:8880/      # same client IP -> same real server
+  curl -s $API/api/v1/overview
+  curl -s $API/api/v1/nodes
+  curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' -d '{"state":"drain"}' \\
+       $API/api/v1/virtual-services/RAS-Web-HTTP/real-servers/RAS_Server1
+
+Ctrl-C stops everything.
+SUMMARY
+
+# Stay in the foreground until Ctrl-C, or until one of the processes exits on its own.
+wait -n "${PIDS[@]}" || true
+for i in "${!PIDS[@]}"; do
+  kill -0 "${PIDS[$i]}" 2>/dev/null || log "${NAMES[$i]} exited; see $LOG_DIR/${NAMES[$i]}.log"
+done
+exit 1
