@@ -1,0 +1,206 @@
+package io.fulcrum.dataplane.balance;
+
+import io.fulcrum.dataplane.config.AdminState;
+import io.fulcrum.dataplane.config.RealServerConfig;
+import io.fulcrum.dataplane.health.Health;
+import io.fulcrum.dataplane.health.HealthTransition;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Runtime state of one real server: its current settings, observed health and connection
+ * counters. Lives across snapshots as long as its label, address and port stay the same.
+ * Read by every event loop without locks; written by config applies and its health checker.
+ */
+public final class RealServer {
+    private volatile RealServerConfig config;
+    private volatile Health health = Health.UNKNOWN;
+    private volatile String healthReason = "not checked yet";
+    private volatile long healthChangedAtMillis;
+    private volatile boolean retired;
+
+    private final ConnectionLimit limit = new ConnectionLimit();
+    private final LongAdder totalConnections = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder connectFailures = new LongAdder();
+
+    public RealServer(RealServerConfig config) {
+        this.config = config;
+    }
+
+    public RealServerConfig config() {
+        return config;
+    }
+
+    public String label() {
+        return config.label();
+    }
+
+    public void update(RealServerConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    /** Whether the algorithm may hand it a client it has never seen. */
+    public boolean acceptsNewClients() {
+        RealServerConfig c = config;
+        return !retired && c.state() == AdminState.ONLINE && c.weight() > 0 && health != Health.DOWN
+                && !limit.saturated(c);
+    }
+
+    /**
+     * Whether source-hash places it in its consistent-hash table: the eligible set without the
+     * transient saturation, so the table is not rebuilt every time a limit is hit.
+     */
+    public boolean isMaglevMember() {
+        RealServerConfig c = config;
+        return !retired && c.state() == AdminState.ONLINE && c.weight() > 0 && health != Health.DOWN;
+    }
+
+    /** Whether a client that persistence maps to it may keep reaching it (drain and weight 0 may). */
+    public boolean keepsPersistentClients() {
+        return !retired && config.state() != AdminState.HALT && health != Health.DOWN;
+    }
+
+    /** Whether persistence entries pointing at it must be dropped. */
+    public boolean breaksPersistence() {
+        return !keepsPersistentClients();
+    }
+
+    /** Counts one more active connection unless the max-connections limit forbids it. */
+    public boolean tryReserve() {
+        return limit.tryReserve(config);
+    }
+
+    /** Gives back a connection counted by {@link #tryReserve()}; call exactly once per reserve. */
+    public void release() {
+        limit.release(config);
+    }
+
+    public void connectionEstablished() {
+        totalConnections.increment();
+    }
+
+    public void connectFailed() {
+        connectFailures.increment();
+    }
+
+    public void addBytesIn(long bytes) {
+        bytesIn.add(bytes);
+    }
+
+    public void addBytesOut(long bytes) {
+        bytesOut.add(bytes);
+    }
+
+    public void applyHealth(HealthTransition transition) {
+        healthReason = transition.reason();
+        healthChangedAtMillis = transition.atEpochMillis();
+        health = transition.to();
+    }
+
+    public void retire() {
+        retired = true;
+    }
+
+    public boolean retired() {
+        return retired;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    public String healthReason() {
+        return healthReason;
+    }
+
+    public long healthChangedAtMillis() {
+        return healthChangedAtMillis;
+    }
+
+    public int activeConnections() {
+        return limit.active();
+    }
+
+    public boolean saturated() {
+        return limit.saturated(config);
+    }
+
+    public long totalConnections() {
+        return totalConnections.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long connectFailures() {
+        return connectFailures.sum();
+    }
+
+    @Override
+    public String toString() {
+        RealServerConfig c = config;
+        return c.label() + "(" + c.address().getHostAddress() + ":" + c.port() + ")";
+    }
+
+    /** Active connection count with the max/min hysteresis, lock-free. */
+    static final class ConnectionLimit {
+        private final AtomicInteger active = new AtomicInteger();
+        private volatile boolean saturated;
+
+        int active() {
+            return active.get();
+        }
+
+        boolean saturated(RealServerConfig config) {
+            return blocked(config, active.get());
+        }
+
+        boolean tryReserve(RealServerConfig config) {
+            int max = config.maxConnections();
+            while (true) {
+                int current = active.get();
+                if (blocked(config, current)) {
+                    return false;
+                }
+                if (active.compareAndSet(current, current + 1)) {
+                    if (max > 0 && current + 1 >= max) {
+                        saturated = true;
+                    }
+                    return true;
+                }
+            }
+        }
+
+        void release(RealServerConfig config) {
+            int now = active.decrementAndGet();
+            if (saturated && now < lowWater(config)) {
+                saturated = false;
+            }
+        }
+
+        // The flag alone never blocks below the low-water mark, so a release racing the flag's
+        // setting cannot leave an idle server saturated forever.
+        private boolean blocked(RealServerConfig config, int current) {
+            int max = config.maxConnections();
+            return max > 0 && (current >= max || (saturated && current >= lowWater(config)));
+        }
+
+        // Below this many active connections a saturated server takes new ones again.
+        private static int lowWater(RealServerConfig config) {
+            int max = config.maxConnections();
+            if (max <= 0) {
+                return Integer.MAX_VALUE;
+            }
+            int min = config.minConnections();
+            return min > 0 ? Math.min(min, max) : Math.max(1, (max * 3) / 4);
+        }
+    }
+}

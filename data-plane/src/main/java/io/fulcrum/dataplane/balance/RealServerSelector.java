@@ -1,0 +1,84 @@
+package io.fulcrum.dataplane.balance;
+
+import io.fulcrum.dataplane.config.Algorithm;
+import io.fulcrum.dataplane.config.PersistenceConfig;
+
+import java.net.InetAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Chooses the real server for one connection attempt of a virtual service: persistence first,
+ * then the algorithm, and reserves a connection slot on the chosen server. Settings are swapped
+ * in as one immutable {@link Selection} so a pick never sees half an update.
+ */
+public final class RealServerSelector {
+    private final PersistenceTable persistence;
+    private volatile Selection selection;
+
+    public RealServerSelector(LongSupplier clockMillis) {
+        this.persistence = new PersistenceTable(PersistenceConfig.DEFAULT_TIMEOUT, clockMillis);
+        this.selection = new Selection(List.of(), SelectionAlgorithm.create(
+                Algorithm.WEIGHTED_LEAST_CONNECTIONS, List.of()), false);
+    }
+
+    /** Installs a new server list and settings; used by the NEXT selection. */
+    public void update(List<RealServer> servers, Algorithm algorithm, PersistenceConfig persistenceConfig) {
+        persistence.setTimeout(persistenceConfig.timeout());
+        selection = new Selection(List.copyOf(servers), SelectionAlgorithm.create(algorithm, servers),
+                persistenceConfig.enabled());
+        if (!persistenceConfig.enabled()) {
+            persistence.clear();
+        }
+    }
+
+    public List<RealServer> servers() {
+        return selection.servers();
+    }
+
+    public PersistenceTable persistence() {
+        return persistence;
+    }
+
+    /**
+     * Returns a reserved real server for the client, skipping those already tried for this
+     * connection, or null when none can take it. The caller must {@link RealServer#release()} it.
+     */
+    public RealServer select(InetAddress client, Set<RealServer> alreadyTried) {
+        Selection current = selection;
+        if (current.persistent()) {
+            RealServer pinned = persistence.lookup(client);
+            if (pinned != null && !alreadyTried.contains(pinned) && pinned.tryReserve()) {
+                return pinned;
+            }
+        }
+        Set<RealServer> refused = null;
+        for (int attempt = 0; attempt <= current.servers().size(); attempt++) {
+            Set<RealServer> skip = refused;
+            RealServer candidate = current.algorithm().choose(client, server -> server.acceptsNewClients()
+                    && !alreadyTried.contains(server) && (skip == null || !skip.contains(server)));
+            if (candidate == null) {
+                return null;
+            }
+            if (candidate.tryReserve()) {
+                return candidate;
+            }
+            // Lost a race for the last slot under max-connections: try the next best server.
+            refused = refused == null ? new HashSet<>() : refused;
+            refused.add(candidate);
+        }
+        return null;
+    }
+
+    /** Records that the client's connection reached the server, (re)pinning it if persistent. */
+    public void connected(InetAddress client, RealServer server) {
+        if (selection.persistent()) {
+            persistence.pin(client, server);
+        }
+    }
+
+    private record Selection(List<RealServer> servers, SelectionAlgorithm algorithm, boolean persistent) {
+    }
+}

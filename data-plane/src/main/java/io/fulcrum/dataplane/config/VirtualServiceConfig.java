@@ -1,0 +1,105 @@
+package io.fulcrum.dataplane.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Desired state of one virtual service, immutable; equality is what the runtime diffs on.
+ *
+ * @param fallback used only when no real server can take a connection; null when not configured
+ */
+public record VirtualServiceConfig(
+        String name,
+        InetAddress address,
+        List<Integer> ports,
+        Protocol protocol,
+        Layer layer,
+        Algorithm algorithm,
+        PersistenceConfig persistence,
+        HealthCheckConfig healthCheck,
+        Endpoint fallback,
+        boolean proxyProtocol,
+        Duration clientIdleTimeout,
+        Duration serverIdleTimeout,
+        Duration connectTimeout,
+        List<RealServerConfig> realServers) {
+
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(12);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    public VirtualServiceConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(layer, "layer");
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(persistence, "persistence");
+        Objects.requireNonNull(healthCheck, "healthCheck");
+        Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+        Objects.requireNonNull(serverIdleTimeout, "serverIdleTimeout");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        ports = List.copyOf(ports);
+        realServers = List.copyOf(realServers);
+    }
+
+    /** A layer-7 TCP service with every setting at its product default. */
+    public static VirtualServiceConfig tcp(String name, InetAddress address, List<Integer> ports,
+                                           List<RealServerConfig> realServers) {
+        return new VirtualServiceConfig(name, address, ports, Protocol.TCP, Layer.LAYER_7,
+                Algorithm.WEIGHTED_LEAST_CONNECTIONS, PersistenceConfig.none(), HealthCheckConfig.defaults(),
+                null, false, DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, realServers);
+    }
+
+    public ListenerIdentity listenerIdentity() {
+        return new ListenerIdentity(address, ports, protocol, layer);
+    }
+
+    public VirtualServiceConfig withRealServers(List<RealServerConfig> newRealServers) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                newRealServers);
+    }
+
+    public VirtualServiceConfig withPorts(List<Integer> newPorts) {
+        return new VirtualServiceConfig(name, address, newPorts, protocol, layer, algorithm, persistence,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                realServers);
+    }
+
+    public VirtualServiceConfig withAlgorithm(Algorithm newAlgorithm) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, newAlgorithm, persistence,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                realServers);
+    }
+
+    public VirtualServiceConfig withPersistence(PersistenceConfig newPersistence) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, newPersistence,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                realServers);
+    }
+
+    public VirtualServiceConfig withHealthCheck(HealthCheckConfig newHealthCheck) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
+                newHealthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                realServers);
+    }
+
+    public VirtualServiceConfig withFallback(Endpoint newFallback) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
+                healthCheck, newFallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                realServers);
+    }
+
+    public VirtualServiceConfig withProxyProtocol(boolean enabled) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
+                healthCheck, fallback, enabled, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                realServers);
+    }
+
+    public VirtualServiceConfig withTimeouts(Duration clientIdle, Duration serverIdle, Duration connect) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
+                healthCheck, fallback, proxyProtocol, clientIdle, serverIdle, connect, realServers);
+    }
+}
