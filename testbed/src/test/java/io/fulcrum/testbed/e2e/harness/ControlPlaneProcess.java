@@ -1,0 +1,71 @@
+package io.fulcrum.testbed.e2e.harness;
+
+import io.fulcrum.testbed.api.FulcrumApi;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The control plane as a separate process (java -jar quarkus-run.jar) on free REST and gRPC ports. */
+public final class ControlPlaneProcess implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final ManagedProcess process;
+    private final FulcrumApi api;
+    private final int grpcPort;
+
+    private ControlPlaneProcess(ManagedProcess process, FulcrumApi api, int grpcPort) {
+        this.process = process;
+        this.api = api;
+        this.grpcPort = grpcPort;
+    }
+
+    public static ControlPlaneProcess start(Path jar, TestDatabase database, Path logDir) {
+        int httpPort = FreePorts.on("127.0.0.1");
+        int grpcPort = FreePorts.on("127.0.0.1");
+        Map<String, String> env = Map.of(
+                "FULCRUM_DB_URL", database.url(),
+                "FULCRUM_DB_USER", database.user(),
+                "FULCRUM_DB_PASSWORD", database.password(),
+                "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
+                "QUARKUS_GRPC_SERVER_HOST", "127.0.0.1",
+                "QUARKUS_GRPC_SERVER_PORT", Integer.toString(grpcPort));
+        ManagedProcess process = ManagedProcess.start("control-plane",
+                List.of(ManagedProcess.java(), "-Xmx384m", "-jar", jar.toString()), env,
+                logDir.resolve("control-plane.log"));
+        ControlPlaneProcess controlPlane = new ControlPlaneProcess(process,
+                new FulcrumApi(URI.create("http://127.0.0.1:" + httpPort)), grpcPort);
+        controlPlane.awaitReady();
+        return controlPlane;
+    }
+
+    private void awaitReady() {
+        Poll.until("control plane readiness at " + api.base() + "/q/health/ready", READY_TIMEOUT, () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("control plane exited:\n" + process.tail(80));
+            }
+            return api.get("/q/health/ready").status() == 200;
+        });
+    }
+
+    public FulcrumApi api() {
+        return api;
+    }
+
+    public String grpcTarget() {
+        return "127.0.0.1:" + grpcPort;
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

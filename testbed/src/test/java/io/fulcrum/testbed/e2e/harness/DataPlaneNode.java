@@ -1,0 +1,51 @@
+package io.fulcrum.testbed.e2e.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** One data-plane node as a separate process, with its own state directory. */
+public final class DataPlaneNode implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String id;
+    private final ManagedProcess process;
+
+    private DataPlaneNode(String id, ManagedProcess process) {
+        this.id = id;
+        this.process = process;
+    }
+
+    public static DataPlaneNode start(Path jar, String id, String controlPlane, Path workDir) {
+        Path stateDir = workDir.resolve("state-" + id);
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ManagedProcess process = ManagedProcess.start(id,
+                List.of(ManagedProcess.java(), "-Xmx256m", "-jar", jar.toString(),
+                        "--node-id", id, "--control-plane", controlPlane, "--state-dir", stateDir.toString()),
+                Map.of(), workDir.resolve(id + ".log"));
+        process.awaitOutput("fulcrum data plane node " + id + " started", START_TIMEOUT);
+        return new DataPlaneNode(id, process);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

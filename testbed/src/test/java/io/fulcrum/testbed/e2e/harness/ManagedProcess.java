@@ -1,0 +1,113 @@
+package io.fulcrum.testbed.e2e.harness;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A child process of the tests, its output in a log file, stopped by its own handle (TERM, then KILL). */
+public final class ManagedProcess implements AutoCloseable {
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+    private final String name;
+    private final Path log;
+    private final Process process;
+
+    private ManagedProcess(String name, Path log, Process process) {
+        this.name = name;
+        this.log = log;
+        this.process = process;
+    }
+
+    public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path log) {
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(env);
+            Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            return new ManagedProcess(name, log, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** The java executable of the JVM running the tests, so children run on the same Java. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    /** Polls the log until it contains the text; fails early if the process exits. */
+    public void awaitOutput(String text, Duration timeout) {
+        Poll.until(name + " to print \"" + text + "\"", timeout, () -> {
+            if (output().contains(text)) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail(60));
+            }
+            return false;
+        });
+    }
+
+    public String tail(int lines) {
+        List<String> all = output().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    public void printTail(PrintStream out, int lines) {
+        out.println("----- " + name + " (pid " + pid() + ", " + log + "), last " + lines + " lines -----");
+        out.println(tail(lines));
+    }
+
+    /** TERM, wait for a clean exit within the grace period, then KILL: only this process, by its handle. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
