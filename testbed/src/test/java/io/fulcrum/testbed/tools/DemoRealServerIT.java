@@ -1,0 +1,42 @@
+package io.fulcrum.testbed.tools;
+
+import io.fulcrum.testbed.demo.DemoRealServer;
+import io.fulcrum.testbed.e2e.harness.FreePorts;
+import io.fulcrum.testbed.e2e.harness.ManagedProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The demo real server answers on every address it listens on with its name and the address:port that took the request. */
+class DemoRealServerIT {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void answersWithItsNameAndTheListenerThatTookTheRequest() throws Exception {
+        int first = FreePorts.on("127.0.0.29");
+        int second = FreePorts.on("127.0.0.29");
+        try (ManagedProcess server = ToolProcess.start("demo", DemoRealServer.class, work.resolve("demo.log"),
+                "--name", "RAS_Server9", "--listen", "127.0.0.29:" + first, "--listen", "127.0.0.29:" + second)) {
+            server.awaitOutput("listening", Duration.ofSeconds(20));
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int port : new int[] {first, second, first}) {
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.29:" + port + "/any/path")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode());
+                assertEquals("RAS_Server9 127.0.0.29:" + port + "\n", response.body());
+                assertEquals("RAS_Server9", response.headers().firstValue("X-Real-Server").orElse(null));
+            }
+        }
+    }
+}
