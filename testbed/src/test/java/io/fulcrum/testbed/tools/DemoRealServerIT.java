@@ -3,6 +3,7 @@ package io.fulcrum.testbed.tools;
 import io.fulcrum.testbed.demo.DemoRealServer;
 import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.ManagedProcess;
+import io.fulcrum.testbed.e2e.harness.TestbedTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class DemoRealServerIT {
     void answersWithItsNameAndTheListenerThatTookTheRequest() throws Exception {
         int first = FreePorts.on("127.0.0.29");
         int second = FreePorts.on("127.0.0.29");
-        try (ManagedProcess server = ToolProcess.start("demo", DemoRealServer.class, work.resolve("demo.log"),
+        try (ManagedProcess server = TestbedTool.start("demo", DemoRealServer.class, work.resolve("demo.log"),
                 "--name", "RAS_Server9", "--listen", "127.0.0.29:" + first, "--listen", "127.0.0.29:" + second)) {
             server.awaitOutput("listening", Duration.ofSeconds(20));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

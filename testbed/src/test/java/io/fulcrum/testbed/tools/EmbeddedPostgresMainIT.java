@@ -2,6 +2,7 @@ package io.fulcrum.testbed.tools;
 
 import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.ManagedProcess;
+import io.fulcrum.testbed.e2e.harness.TestbedTool;
 import io.fulcrum.testbed.postgres.EmbeddedPostgresMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +50,7 @@ class EmbeddedPostgresMainIT {
     }
 
     private ManagedProcess start(Path dataDir, int port, String run) {
-        ManagedProcess postgres = ToolProcess.start("postgres-" + run, EmbeddedPostgresMain.class,
+        ManagedProcess postgres = TestbedTool.start("postgres-" + run, EmbeddedPostgresMain.class,
                 work.resolve("postgres-" + run + ".log"), "--data-dir", dataDir.toString(), "--port", Integer.toString(port));
         postgres.awaitOutput("postgres ready jdbc:postgresql://127.0.0.1:" + port + "/fulcrum user=postgres", Duration.ofSeconds(120));
         return postgres;

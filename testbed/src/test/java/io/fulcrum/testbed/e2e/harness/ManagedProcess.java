@@ -83,6 +83,19 @@ public final class ManagedProcess implements AutoCloseable {
         });
     }
 
+    /** Waits for the process to end on its own and returns its exit code; fails at the deadline. */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(name + " still running after " + timeout.toMillis() + "ms:\n" + tail(40));
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + name, e);
+        }
+    }
+
     public String tail(int lines) {
         List<String> all = output().lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -1,6 +1,4 @@
-package io.fulcrum.testbed.tools;
-
-import io.fulcrum.testbed.e2e.harness.ManagedProcess;
+package io.fulcrum.testbed.e2e.harness;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /** Starts a testbed tool from the packaged testbed jar, exactly as deploy/local/run.sh does. */
-final class ToolProcess {
+public final class TestbedTool {
 
     private static final Path TESTBED_JAR = Path.of("target", "fulcrum-testbed.jar").toAbsolutePath();
 
-    private ToolProcess() {
+    private TestbedTool() {
     }
 
-    static ManagedProcess start(String name, Class<?> main, Path log, String... args) {
+    public static ManagedProcess start(String name, Class<?> main, Path log, String... args) {
         if (!Files.isRegularFile(TESTBED_JAR)) {
             throw new IllegalStateException(TESTBED_JAR + " is missing: the package phase builds it");
         }
