@@ -1,0 +1,27 @@
+package io.fulcrum.dataplane.health;
+
+import io.fulcrum.dataplane.config.HealthCheckConfig;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+
+import java.net.InetSocketAddress;
+
+/** One kind of health check; completes its future with a result, never with a failure. */
+interface HealthProbe {
+    Future<ProbeResult> check(EventLoop loop, InetSocketAddress target, HealthCheckConfig config);
+
+    /** Turns a connect failure into a reason an operator understands. */
+    static String describe(Throwable cause, long timeoutMillis) {
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "timeout after " + timeoutMillis + "ms";
+        }
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("refused")) {
+            return "connect refused";
+        }
+        if (message.contains("unreachable")) {
+            return "network unreachable";
+        }
+        return message;
+    }
+}

@@ -1,0 +1,123 @@
+package io.fulcrum.dataplane.proxy.tcp;
+
+import io.fulcrum.dataplane.balance.RealServer;
+import io.fulcrum.dataplane.config.Endpoint;
+import io.fulcrum.dataplane.config.VirtualServiceConfig;
+import io.fulcrum.dataplane.proxy.ProxiedService;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Opens the upstream connection for one client: up to three real servers, each one not tried
+ * before, then the fallback, else the client is closed. A failure that a retry fixes is never
+ * visible to the client, because nothing has been read from it yet.
+ */
+final class UpstreamConnector {
+    static final int MAX_TRIES = 3;
+    private static final System.Logger LOG = System.getLogger(UpstreamConnector.class.getName());
+
+    private final ProxiedService service;
+    private final VirtualServiceConfig config;
+    private final ProxiedConnection connection;
+    private final InetSocketAddress client;
+    private final InetSocketAddress local;
+    private final Set<RealServer> tried = new HashSet<>(4);
+
+    UpstreamConnector(ProxiedService service, ProxiedConnection connection) {
+        this.service = service;
+        this.config = service.config();
+        this.connection = connection;
+        this.client = (InetSocketAddress) connection.frontend().remoteAddress();
+        this.local = (InetSocketAddress) connection.frontend().localAddress();
+    }
+
+    void start() {
+        tryNextRealServer();
+    }
+
+    private void tryNextRealServer() {
+        if (connection.closed()) {
+            return;
+        }
+        RealServer server = tried.size() < MAX_TRIES ? service.selector().select(client.getAddress(), tried) : null;
+        if (server == null) {
+            tryFallback();
+            return;
+        }
+        tried.add(server);
+        InetSocketAddress target = target(server.config().address(), server.config().port());
+        connect(target).addListener((ChannelFuture future) -> {
+            if (!future.isSuccess()) {
+                server.connectFailed();
+                server.release();
+                LOG.log(Level.DEBUG, "connect to {0} failed: {1}", server, future.cause().toString());
+                tryNextRealServer();
+            } else if (connection.closed()) {
+                future.channel().close();
+                server.release();
+            } else {
+                server.connectionEstablished();
+                service.selector().connected(client.getAddress(), server);
+                connection.attach(future.channel(), server, proxyHeader(future.channel()));
+            }
+        });
+    }
+
+    private void tryFallback() {
+        Endpoint fallback = config.fallback();
+        if (fallback == null || connection.closed()) {
+            refuse();
+            return;
+        }
+        connect(target(fallback.address(), fallback.port())).addListener((ChannelFuture future) -> {
+            if (!future.isSuccess()) {
+                LOG.log(Level.DEBUG, "connect to fallback {0} failed: {1}", fallback, future.cause().toString());
+                refuse();
+            } else if (connection.closed()) {
+                future.channel().close();
+            } else {
+                service.counters().fallbackUsed();
+                connection.attach(future.channel(), null, proxyHeader(future.channel()));
+            }
+        });
+    }
+
+    private void refuse() {
+        service.counters().refused();
+        connection.close();
+    }
+
+    private ChannelFuture connect(InetSocketAddress target) {
+        Channel frontend = connection.frontend();
+        // Same event loop as the client: the pair never needs cross-thread hand-offs.
+        return new Bootstrap()
+                .group(frontend.eventLoop())
+                .channel(EpollSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new BackendInitializer(connection, config.serverIdleTimeout().toMillis()))
+                .connect(target);
+    }
+
+    // Port 0 follows the port the client connected to.
+    private InetSocketAddress target(InetAddress address, int port) {
+        return new InetSocketAddress(address, port == 0 ? local.getPort() : port);
+    }
+
+    private ByteBuf proxyHeader(Channel upstream) {
+        return config.proxyProtocol() ? ProxyProtocolV2.header(upstream.alloc(), client, local) : null;
+    }
+}

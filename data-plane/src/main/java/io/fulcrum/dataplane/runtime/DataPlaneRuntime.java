@@ -1,0 +1,136 @@
+package io.fulcrum.dataplane.runtime;
+
+import io.fulcrum.dataplane.config.Snapshot;
+import io.fulcrum.dataplane.config.VirtualServiceConfig;
+import io.fulcrum.dataplane.health.HealthListener;
+import io.fulcrum.dataplane.report.NodeStatus;
+import io.fulcrum.dataplane.report.VirtualServiceStatus;
+import io.netty.channel.EventLoopGroup;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Applies snapshots by diffing: an unchanged listener identity keeps its sockets and live
+ * connections while new settings are swapped in; new services are bound, removed ones closed.
+ * Atomic: every new listener is bound before anything is swapped, and a failed bind undoes the
+ * binds of this apply and leaves the previous snapshot serving.
+ */
+public final class DataPlaneRuntime implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DataPlaneRuntime.class.getName());
+    private static final long SWEEP_SECONDS = 30;
+
+    private final EventLoopGroup group;
+    private final HealthListener healthListener;
+    private final LongSupplier clockMillis;
+    private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
+    private volatile Snapshot current = Snapshot.EMPTY;
+
+    public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis) {
+        this.group = group;
+        this.healthListener = healthListener;
+        this.clockMillis = clockMillis;
+        group.next().scheduleAtFixedRate(this::sweepPersistence, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    public Snapshot current() {
+        return current;
+    }
+
+    public long appliedVersion() {
+        return current.version();
+    }
+
+    public synchronized void apply(Snapshot snapshot) throws ApplyException {
+        if (snapshot.equals(current)) {
+            return;
+        }
+        SnapshotValidator.validate(snapshot);
+        Map<String, VirtualService> created = new LinkedHashMap<>();
+        Map<String, ListenerSet> bound = new HashMap<>();
+        try {
+            for (VirtualServiceConfig config : snapshot.virtualServices()) {
+                VirtualService existing = services.get(config.name());
+                if (existing != null && existing.config().listenerIdentity().equals(config.listenerIdentity())) {
+                    continue;
+                }
+                VirtualService target = existing;
+                if (target == null) {
+                    target = new VirtualService(config, group, healthListener, clockMillis);
+                    created.put(config.name(), target);
+                }
+                bound.put(config.name(), ListenerSet.bind(group, config, target.initializer()));
+            }
+        } catch (ApplyException e) {
+            bound.values().forEach(ListenerSet::close);
+            created.values().forEach(VirtualService::close);
+            throw e;
+        }
+        commit(snapshot, created, bound);
+    }
+
+    private void commit(Snapshot snapshot, Map<String, VirtualService> created, Map<String, ListenerSet> bound) {
+        List<String> names = new ArrayList<>();
+        for (VirtualServiceConfig config : snapshot.virtualServices()) {
+            names.add(config.name());
+            VirtualService service = created.get(config.name());
+            if (service == null) {
+                service = services.get(config.name());
+                service.update(config);
+            }
+            ListenerSet listeners = bound.get(config.name());
+            if (listeners != null) {
+                service.replaceListeners(listeners);
+            }
+            services.put(config.name(), service);
+        }
+        services.keySet().removeIf(name -> {
+            if (names.contains(name)) {
+                return false;
+            }
+            services.get(name).close();
+            return true;
+        });
+        current = snapshot;
+        LOG.log(Level.INFO, "applied snapshot version {0} ({1} virtual services)", snapshot.version(),
+                snapshot.virtualServices().size());
+    }
+
+    public NodeStatus status() {
+        List<VirtualServiceStatus> statuses = new ArrayList<>();
+        for (VirtualServiceConfig config : current.virtualServices()) {
+            VirtualService service = services.get(config.name());
+            if (service != null) {
+                statuses.add(service.status());
+            }
+        }
+        return new NodeStatus(current.version(), clockMillis.getAsLong(), statuses);
+    }
+
+    /** Live client connections across every virtual service (for the shutdown grace). */
+    public long activeConnections() {
+        return services.values().stream().mapToLong(service -> service.counters().active()).sum();
+    }
+
+    /** Closes every listener; accepted connections keep flowing until they end or the loops stop. */
+    public synchronized void stopAccepting() {
+        services.values().forEach(VirtualService::closeListeners);
+    }
+
+    private void sweepPersistence() {
+        services.values().forEach(service -> service.selector().persistence().sweep());
+    }
+
+    @Override
+    public synchronized void close() {
+        services.values().forEach(VirtualService::close);
+        services.clear();
+    }
+}

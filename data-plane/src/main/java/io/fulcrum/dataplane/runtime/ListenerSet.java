@@ -1,0 +1,74 @@
+package io.fulcrum.dataplane.runtime;
+
+import io.fulcrum.dataplane.config.VirtualServiceConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bound sockets of one virtual service: one SO_REUSEPORT listener per port and event loop,
+ * so the kernel spreads accepts across loops (and across nodes sharing the host), and each
+ * accepted connection stays on the loop that accepted it.
+ */
+final class ListenerSet {
+    private final List<Channel> channels;
+
+    private ListenerSet(List<Channel> channels) {
+        this.channels = channels;
+    }
+
+    /** Binds everything or nothing: on failure the listeners bound so far are closed. */
+    static ListenerSet bind(EventLoopGroup group, VirtualServiceConfig config, ChannelHandler childHandler)
+            throws ApplyException {
+        List<Channel> bound = new ArrayList<>();
+        int currentPort = 0;
+        try {
+            for (int port : config.ports()) {
+                currentPort = port;
+                for (EventExecutor executor : group) {
+                    EventLoop loop = (EventLoop) executor;
+                    bound.add(bootstrap(loop, childHandler)
+                            .bind(new InetSocketAddress(config.address(), port)).sync().channel());
+                }
+            }
+            return new ListenerSet(List.copyOf(bound));
+        } catch (Exception e) {
+            bound.forEach(Channel::close);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ApplyException("virtual service " + config.name() + ": cannot listen on "
+                    + config.address().getHostAddress() + ":" + currentPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ServerBootstrap bootstrap(EventLoop loop, ChannelHandler childHandler) {
+        return new ServerBootstrap()
+                .group(loop, loop)
+                .channel(EpollServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(EpollChannelOption.SO_REUSEPORT, true)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(childHandler);
+    }
+
+    /** Stops accepting; connections already accepted are left to finish. */
+    void close() {
+        for (Channel channel : channels) {
+            channel.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.fulcrum.dataplane.proxy.tcp;
+
+import io.fulcrum.dataplane.config.Endpoint;
+import io.fulcrum.dataplane.testing.FreePorts;
+import io.fulcrum.dataplane.testing.RuntimeFixture;
+import io.fulcrum.dataplane.testing.TestClient;
+import io.fulcrum.dataplane.testing.TestRealServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import static io.fulcrum.dataplane.testing.Eventually.await;
+import static io.fulcrum.dataplane.testing.RuntimeFixture.ip;
+import static io.fulcrum.dataplane.testing.RuntimeFixture.realServer;
+import static io.fulcrum.dataplane.testing.RuntimeFixture.service;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TcpProxySocketTest {
+    private final RuntimeFixture fixture = new RuntimeFixture();
+    private final int port = FreePorts.next();
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void relaysBothWaysAndCountsBytes() throws Exception {
+        try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port())));
+            try (TestClient client = new TestClient("127.0.0.1", port)) {
+                assertEquals("rs1", client.readLine());
+                client.send("hello\n");
+                assertEquals("hello", client.readLine());
+                assertEquals(1, fixture.status("web").activeConnections());
+            }
+            await("connection accounted as closed", Duration.ofSeconds(5),
+                    () -> fixture.status("web").activeConnections() == 0
+                            && fixture.status("web", "rs1").activeConnections() == 0);
+            assertEquals(6, fixture.status("web").bytesIn());
+            long out = fixture.status("web").bytesOut();
+            // "rs1\n" + "hello\n", plus the real server's "bye\n" if it answered the close in time.
+            assertTrue(out == 10 || out == 14, "bytes out " + out);
+            assertEquals(1, fixture.status("web", "rs1").totalConnections());
+        }
+    }
+
+    @Test
+    void halfCloseKeepsTheOtherDirectionFlowing() throws Exception {
+        try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port())));
+            try (TestClient client = new TestClient("127.0.0.1", port)) {
+                assertEquals("rs1", client.readLine());
+                client.send("last words\n");
+                client.shutdownOutput();
+                assertEquals("last words", client.readLine());
+                // The real server only says bye after it saw the client's FIN through the proxy.
+                assertEquals("bye", client.readLine());
+                assertNull(client.readLine());
+            }
+        }
+    }
+
+    @Test
+    void refusedRealServerIsRetriedSoTheClientNeverSeesIt() throws Exception {
+        int deadPort = FreePorts.next();
+        try (TestRealServer alive = TestRealServer.start("alive", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port,
+                    realServer("dead", "127.0.0.1", deadPort), realServer("alive", "127.0.0.1", alive.port())));
+            for (int i = 0; i < 6; i++) {
+                try (TestClient client = new TestClient("127.0.0.1", port)) {
+                    assertEquals("alive", client.readLine());
+                }
+            }
+            assertTrue(fixture.status("web", "dead").connectFailures() >= 1);
+            assertEquals(0, fixture.status("web").refusedConnections());
+        }
+    }
+
+    @Test
+    void fallbackTakesTheClientWhenNoRealServerCan() throws Exception {
+        try (TestRealServer fallback = TestRealServer.start("sorry", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("dead", "127.0.0.1", FreePorts.next()))
+                    .withFallback(new Endpoint(ip("127.0.0.1"), fallback.port())));
+            try (TestClient client = new TestClient("127.0.0.1", port)) {
+                assertEquals("sorry", client.readLine());
+            }
+            assertEquals(1, fixture.status("web").fallbackConnections());
+        }
+    }
+
+    @Test
+    void clientIsClosedWhenNothingCanTakeIt() throws Exception {
+        fixture.apply(1, service("web", "127.0.0.1", port, realServer("dead", "127.0.0.1", FreePorts.next())));
+        try (TestClient client = new TestClient("127.0.0.1", port)) {
+            assertTrue(client.closedByPeer());
+        }
+        await("refusal counted", Duration.ofSeconds(5), () -> fixture.status("web").refusedConnections() == 1);
+    }
+
+    @Test
+    void idleClientIsDisconnected() throws Exception {
+        try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port()))
+                    .withTimeouts(Duration.ofMillis(300), Duration.ofHours(1), Duration.ofSeconds(2)));
+            try (TestClient client = new TestClient("127.0.0.1", port)) {
+                assertEquals("rs1", client.readLine());
+                long start = System.nanoTime();
+                assertTrue(client.closedByPeer());
+                assertTrue(System.nanoTime() - start < Duration.ofSeconds(4).toNanos());
+            }
+        }
+    }
+
+    @Test
+    void portFollowingRealServerReceivesTheClientsPort() throws Exception {
+        try (TestRealServer server = TestRealServer.start("follower", "127.0.0.21", port)) {
+            fixture.apply(1, service("web", "127.0.0.10", port, realServer("follower", "127.0.0.21", 0)));
+            try (TestClient client = new TestClient("127.0.0.10", port)) {
+                assertEquals("follower", client.readLine());
+            }
+        }
+    }
+
+    @Test
+    void proxyProtocolHeaderCarriesTheClientAddress() throws Exception {
+        try (TestRealServer server = TestRealServer.startExpectingProxyHeader("rs1", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.10", port, realServer("rs1", "127.0.0.1", server.port()))
+                    .withProxyProtocol(true));
+            try (TestClient client = new TestClient("127.0.0.10", port, "127.0.0.77")) {
+                assertEquals("rs1", client.readLine());
+                byte[] header = server.proxyHeaders().get(0);
+                assertArrayEquals(ProxyProtocolV2.SIGNATURE, Arrays.copyOf(header, 12));
+                assertEquals(0x21, header[12]);
+                assertEquals(0x11, header[13]);
+                assertArrayEquals(new byte[] {127, 0, 0, 77}, Arrays.copyOfRange(header, 16, 20));
+                assertArrayEquals(new byte[] {127, 0, 0, 10}, Arrays.copyOfRange(header, 20, 24));
+                int sourcePort = ((header[24] & 0xff) << 8) | (header[25] & 0xff);
+                int destinationPort = ((header[26] & 0xff) << 8) | (header[27] & 0xff);
+                assertEquals(client.socket().getLocalPort(), sourcePort);
+                assertEquals(port, destinationPort);
+            }
+        }
+    }
+
+    @Test
+    void persistentClientReturnsToTheSameRealServer() throws Exception {
+        try (TestRealServer a = TestRealServer.start("a", "127.0.0.1", 0);
+             TestRealServer b = TestRealServer.start("b", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port,
+                    realServer("a", "127.0.0.1", a.port()), realServer("b", "127.0.0.1", b.port()))
+                    .withPersistence(new io.fulcrum.dataplane.config.PersistenceConfig(
+                            io.fulcrum.dataplane.config.PersistenceMode.SOURCE_IP, Duration.ofMinutes(6))));
+            String first;
+            try (TestClient client = new TestClient("127.0.0.1", port, "127.0.0.77")) {
+                first = client.readLine();
+            }
+            for (int i = 0; i < 5; i++) {
+                try (TestClient client = new TestClient("127.0.0.1", port, "127.0.0.77")) {
+                    assertEquals(first, client.readLine());
+                }
+            }
+        }
+    }
+}
