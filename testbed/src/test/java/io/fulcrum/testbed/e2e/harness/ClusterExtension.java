@@ -20,21 +20,54 @@ public final class ClusterExtension implements ParameterResolver, TestWatcher {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return cluster(context);
+        return holder(context).cluster();
     }
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        FulcrumCluster cluster = context.getRoot().getStore(NAMESPACE).get(FulcrumCluster.class, FulcrumCluster.class);
-        if (cluster != null) {
+        Holder holder = context.getRoot().getStore(NAMESPACE).get(Holder.class, Holder.class);
+        if (holder != null && holder.cluster != null) {
             System.err.println("===== " + context.getDisplayName() + " failed: " + cause + "; process logs follow =====");
-            cluster.printLogs(System.err);
+            holder.cluster.printLogs(System.err);
         }
     }
 
-    private static FulcrumCluster cluster(ExtensionContext context) {
+    private static Holder holder(ExtensionContext context) {
         // The root store closes AutoCloseable values when the whole run ends, so every class shares one cluster.
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(FulcrumCluster.class, key -> FulcrumCluster.start(), FulcrumCluster.class);
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Holder.class, key -> Holder.start(), Holder.class);
+    }
+
+    /** The started cluster, or why it could not start: later classes fail at once instead of retrying. */
+    static final class Holder implements AutoCloseable {
+
+        private final FulcrumCluster cluster;
+        private final Throwable startFailure;
+
+        private Holder(FulcrumCluster cluster, Throwable startFailure) {
+            this.cluster = cluster;
+            this.startFailure = startFailure;
+        }
+
+        static Holder start() {
+            try {
+                return new Holder(FulcrumCluster.start(), null);
+            } catch (RuntimeException | AssertionError e) {
+                return new Holder(null, e);
+            }
+        }
+
+        FulcrumCluster cluster() {
+            if (startFailure != null) {
+                throw new IllegalStateException("the Fulcrum cluster did not start: " + startFailure.getMessage(), startFailure);
+            }
+            return cluster;
+        }
+
+        @Override
+        public void close() {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
     }
 }

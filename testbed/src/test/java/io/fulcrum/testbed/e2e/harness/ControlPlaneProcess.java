@@ -39,7 +39,13 @@ public final class ControlPlaneProcess implements AutoCloseable {
                 logDir.resolve("control-plane.log"));
         ControlPlaneProcess controlPlane = new ControlPlaneProcess(process,
                 new FulcrumApi(URI.create("http://127.0.0.1:" + httpPort)), grpcPort);
-        controlPlane.awaitReady();
+        try {
+            controlPlane.awaitReady();
+        } catch (RuntimeException | AssertionError e) {
+            System.err.println(process.tail(80));
+            process.close();
+            throw e;
+        }
         return controlPlane;
     }
 

@@ -32,7 +32,13 @@ public final class DataPlaneNode implements AutoCloseable {
                 List.of(ManagedProcess.java(), "-Xmx256m", "-jar", jar.toString(),
                         "--node-id", id, "--control-plane", controlPlane, "--state-dir", stateDir.toString()),
                 Map.of(), workDir.resolve(id + ".log"));
-        process.awaitOutput("fulcrum data plane node " + id + " started", START_TIMEOUT);
+        try {
+            process.awaitOutput("fulcrum data plane node " + id + " started", START_TIMEOUT);
+        } catch (RuntimeException | AssertionError e) {
+            System.err.println(process.tail(60));
+            process.close();
+            throw e;
+        }
         return new DataPlaneNode(id, process);
     }
 
