@@ -100,6 +100,11 @@ public final class RealServer {
         health = transition.to();
     }
 
+    /** Updates the reported reason without a health change (e.g. a check that cannot run yet). */
+    public void explainHealth(String reason) {
+        healthReason = reason;
+    }
+
     public void retire() {
         retired = true;
     }

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  * config change applies from the next one. The state machine is confined to the loop.
  */
 public final class HealthChecker {
+    private static final String PING_UNSUPPORTED = "ping check not supported yet";
     private final RealServer server;
     private final Supplier<HealthCheckConfig> settings;
     private final IntSupplier servicePort;
@@ -67,8 +68,9 @@ public final class HealthChecker {
                 scheduleNext(config);
             }
             case PING -> {
-                machine.force(Health.UNKNOWN, "ping check not supported yet", clockMillis.getAsLong())
-                        .ifPresent(this::emit);
+                // Staying UNKNOWN is no transition, but the report should still say why.
+                machine.force(Health.UNKNOWN, PING_UNSUPPORTED, clockMillis.getAsLong()).ifPresentOrElse(
+                        this::emit, () -> server.explainHealth(PING_UNSUPPORTED));
                 scheduleNext(config);
             }
             case CONNECT, HTTP -> {
