@@ -1,0 +1,46 @@
+package io.fulcrum.controlplane.api;
+
+import io.fulcrum.controlplane.config.Versioned;
+import io.fulcrum.controlplane.config.WriteResult;
+import io.fulcrum.controlplane.sync.NodeRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+
+/** Builds the answer to a write: status, ETag, produced version and, with ?wait, the sync outcome. */
+@ApplicationScoped
+public class WriteResponder {
+
+    @Inject
+    NodeRegistry nodes;
+
+    public Response respond(WriteResult<? extends Versioned> result, Duration wait, URI createdAt) {
+        Response.ResponseBuilder response;
+        if (result.resource() == null) {
+            response = Response.noContent();
+        } else if (result.created()) {
+            response = Response.created(createdAt).entity(result.resource());
+        } else {
+            response = Response.ok(result.resource());
+        }
+        if (result.resource() != null) {
+            response.header("ETag", IfMatch.etag(result.resource().version()));
+        }
+        response.header(ApiHeaders.CONFIG_VERSION, result.configVersion());
+        if (wait != null) {
+            response.header(ApiHeaders.SYNC, nodes.awaitApplied(result.configVersion(), wait));
+        }
+        return response.build();
+    }
+
+    /** A read: the body, its ETag when it is a single resource, and the configuration version read at. */
+    public static Response read(Object body, Long etagVersion, long configVersion) {
+        Response.ResponseBuilder response = Response.ok(body).header(ApiHeaders.CONFIG_VERSION, configVersion);
+        if (etagVersion != null) {
+            response.header("ETag", IfMatch.etag(etagVersion));
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,48 @@
+package io.fulcrum.controlplane.audit;
+
+import io.fulcrum.controlplane.api.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** REST adapter for /api/v1/audit. */
+@Path("/api/v1/audit")
+@Tag(name = "Audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+
+    @Inject
+    AuditLog log;
+
+    @GET
+    @Operation(operationId = "listAuditEntries", summary = "Committed changes, newest first")
+    public List<AuditEntry> list(@Parameter(description = "How many entries (1..1000, default 100)")
+            @QueryParam("limit") String limit) {
+        return log.newest(parseLimit(limit));
+    }
+
+    private static int parseLimit(String text) {
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the problem below
+        }
+        throw ProblemException.badRequest("limit", "limit: " + text + " (expected 1.." + MAX_LIMIT + ")");
+    }
+}

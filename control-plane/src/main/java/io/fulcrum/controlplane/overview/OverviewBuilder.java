@@ -1,0 +1,104 @@
+package io.fulcrum.controlplane.overview;
+
+import io.fulcrum.controlplane.realserver.RealServer;
+import io.fulcrum.controlplane.snapshot.ConfigState;
+import io.fulcrum.controlplane.sync.NodeStats;
+import io.fulcrum.controlplane.virtualservice.VirtualService;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Joins the configuration with the latest report of each connected node. Reports about virtual
+ * or real servers that are no longer configured are ignored because only configured ones are walked.
+ */
+public final class OverviewBuilder {
+
+    private OverviewBuilder() {
+    }
+
+    public static Overview build(ConfigState state, Map<String, NodeStats> reports) {
+        List<Overview.VirtualServiceStatus> services = new ArrayList<>();
+        for (ConfigState.ConfiguredVirtualService configured : state.virtualServices()) {
+            services.add(virtualService(configured, reports));
+        }
+        return new Overview(state.version(), services);
+    }
+
+    private static Overview.VirtualServiceStatus virtualService(ConfigState.ConfiguredVirtualService configured,
+            Map<String, NodeStats> reports) {
+        VirtualService vs = configured.virtualService();
+        long connections = 0;
+        long total = 0;
+        long bytesIn = 0;
+        long bytesOut = 0;
+        for (NodeStats report : reports.values()) {
+            NodeStats.VirtualServiceStats stats = report.virtualServices().get(vs.name());
+            if (stats != null) {
+                connections += stats.connections();
+                total += stats.totalConnections();
+                bytesIn += stats.bytesIn();
+                bytesOut += stats.bytesOut();
+            }
+        }
+        List<Overview.RealServerStatus> servers = new ArrayList<>();
+        for (RealServer rs : configured.realServers()) {
+            servers.add(realServer(vs.name(), rs, reports));
+        }
+        return new Overview.VirtualServiceStatus(vs.name(), vs.address(), vs.ports(), vs.protocol(), vs.layer(),
+                status(servers), connections, total, bytesIn, bytesOut, servers);
+    }
+
+    private static Overview.RealServerStatus realServer(String service, RealServer rs, Map<String, NodeStats> reports) {
+        Map<String, String> healthByNode = new TreeMap<>();
+        String reason = null;
+        long connections = 0;
+        long total = 0;
+        long bytesIn = 0;
+        long bytesOut = 0;
+        for (Map.Entry<String, NodeStats> report : reports.entrySet()) {
+            NodeStats.VirtualServiceStats vsStats = report.getValue().virtualServices().get(service);
+            NodeStats.RealServerStats stats = vsStats == null ? null : vsStats.realServers().get(rs.label());
+            if (stats == null) {
+                continue;
+            }
+            healthByNode.put(report.getKey(), stats.health());
+            // A down node's reason explains the combined health best; otherwise any reason will do.
+            if (reason == null || "down".equals(stats.health())) {
+                reason = stats.healthReason().isEmpty() ? reason : stats.healthReason();
+            }
+            connections += stats.connections();
+            total += stats.totalConnections();
+            bytesIn += stats.bytesIn();
+            bytesOut += stats.bytesOut();
+        }
+        return new Overview.RealServerStatus(rs.label(), rs.address(), rs.port(), rs.weight(), rs.state(),
+                combinedHealth(healthByNode), reason, connections, total, bytesIn, bytesOut, healthByNode);
+    }
+
+    /** unknown without reports; down if any node says down; up if all say up; unknown otherwise. */
+    static String combinedHealth(Map<String, String> healthByNode) {
+        if (healthByNode.isEmpty()) {
+            return "unknown";
+        }
+        if (healthByNode.containsValue("down")) {
+            return "down";
+        }
+        return healthByNode.values().stream().allMatch("up"::equals) ? "up" : "unknown";
+    }
+
+    /**
+     * down: no real server can take a new connection (online, weight > 0, not down); up: every
+     * online real server is up and there is one; degraded otherwise.
+     */
+    static String status(List<Overview.RealServerStatus> servers) {
+        boolean canTake = servers.stream().anyMatch(rs -> "online".equals(rs.state()) && rs.weight() > 0
+                && !"down".equals(rs.health()));
+        if (!canTake) {
+            return "down";
+        }
+        List<Overview.RealServerStatus> online = servers.stream().filter(rs -> "online".equals(rs.state())).toList();
+        return !online.isEmpty() && online.stream().allMatch(rs -> "up".equals(rs.health())) ? "up" : "degraded";
+    }
+}

@@ -1,0 +1,60 @@
+package io.fulcrum.controlplane.snapshot;
+
+import io.fulcrum.controlplane.realserver.RealServer;
+import io.fulcrum.controlplane.realserver.RealServerEntity;
+import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
+import io.fulcrum.controlplane.virtualservice.VirtualServiceMapper;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.hibernate.Session;
+
+/**
+ * Reads the version row and every virtual and real server in one REPEATABLE READ, read-only
+ * transaction, so the state it returns is exactly the configuration committed at that version.
+ */
+@ApplicationScoped
+public class ConfigStateReader {
+
+    @Inject
+    EntityManager entityManager;
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public ConfigState read() {
+        Session session = entityManager.unwrap(Session.class);
+        // Must be the first statement of the transaction for PostgreSQL to accept it.
+        session.doWork(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
+        });
+        long version = currentVersion();
+        Map<Long, List<RealServer>> realServers = new HashMap<>();
+        for (RealServerEntity entity : RealServerEntity.<RealServerEntity>listAll(Sort.by("label"))) {
+            realServers.computeIfAbsent(entity.virtualServiceId, id -> new ArrayList<>()).add(entity.toRecord());
+        }
+        List<ConfigState.ConfiguredVirtualService> services = new ArrayList<>();
+        for (VirtualServiceEntity entity : VirtualServiceEntity.<VirtualServiceEntity>listAll(Sort.by("name"))) {
+            services.add(new ConfigState.ConfiguredVirtualService(VirtualServiceMapper.toRecord(entity),
+                    List.copyOf(realServers.getOrDefault(entity.id, List.of()))));
+        }
+        return new ConfigState(version, List.copyOf(services));
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public long version() {
+        return currentVersion();
+    }
+
+    private long currentVersion() {
+        return ((Number) entityManager.createNativeQuery("SELECT version FROM config_version WHERE id = 1")
+                .getSingleResult()).longValue();
+    }
+}

@@ -1,0 +1,74 @@
+package io.fulcrum.controlplane.sync;
+
+import io.fulcrum.proto.v1.ControlMessage;
+import io.fulcrum.proto.v1.NodeMessage;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * Receives the messages of one node's stream: a hello first, then acks, nacks and reports.
+ * gRPC delivers them one at a time, so the fields here need no locking; none of it blocks.
+ */
+final class NodeStream implements StreamObserver<NodeMessage> {
+
+    private static final Logger LOG = Logger.getLogger(NodeStream.class);
+
+    private final NodeRegistry registry;
+    private final StreamObserver<ControlMessage> out;
+    private NodeSession session;
+    private boolean rejected;
+
+    NodeStream(NodeRegistry registry, StreamObserver<ControlMessage> out) {
+        this.registry = registry;
+        this.out = out;
+    }
+
+    @Override
+    public void onNext(NodeMessage message) {
+        if (rejected) {
+            return;
+        }
+        if (session == null) {
+            if (!message.hasHello() || message.getHello().getNodeId().isBlank()) {
+                rejected = true;
+                out.onError(Status.INVALID_ARGUMENT
+                        .withDescription("the first message must be a NodeHello with a node_id").asRuntimeException());
+                return;
+            }
+            session = registry.connect(message.getHello(), out);
+            LOG.infof("Node %s connected (applied version %d)", session.nodeId(), message.getHello().getAppliedVersion());
+            return;
+        }
+        switch (message.getKindCase()) {
+            case ACK -> registry.ack(session, message.getAck().getVersion());
+            case NACK -> {
+                LOG.warnf("Node %s refused snapshot %d: %s", session.nodeId(), message.getNack().getVersion(),
+                        message.getNack().getReason());
+                registry.nack(session, message.getNack().getVersion(), message.getNack().getReason());
+            }
+            case REPORT -> registry.report(session, ProtoMapper.toStats(message.getReport(), Instant.now()));
+            default -> LOG.debugf("Node %s sent an unexpected %s", session.nodeId(), message.getKindCase());
+        }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        if (session != null) {
+            LOG.infof("Node %s stream ended: %s", session.nodeId(), Status.fromThrowable(error));
+            session.markClosed();
+            registry.disconnect(session);
+        }
+    }
+
+    @Override
+    public void onCompleted() {
+        if (session != null) {
+            registry.disconnect(session);
+            session.close(Status.OK);
+        } else if (!rejected) {
+            out.onCompleted();
+        }
+    }
+}

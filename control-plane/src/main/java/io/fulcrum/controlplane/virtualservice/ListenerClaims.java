@@ -1,0 +1,75 @@
+package io.fulcrum.controlplane.virtualservice;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Optional;
+import org.hibernate.Session;
+
+/**
+ * Keeps virtual_service_port, one row per (address, port, protocol) a virtual service listens on.
+ * Its unique constraint makes two services on the same listener impossible even under races;
+ * {@link #conflict} only exists to name the other service in the answer.
+ */
+@ApplicationScoped
+public class ListenerClaims {
+
+    @Inject
+    EntityManager entityManager;
+
+    /** The first port already claimed by another virtual service, described for a 409 answer. */
+    public Optional<String> conflict(String address, String protocol, List<Integer> ports, Long ownId) {
+        return session().doReturningWork(connection -> {
+            try (PreparedStatement query = connection.prepareStatement("""
+                    SELECT vs.name, p.port FROM virtual_service_port p
+                    JOIN virtual_service vs ON vs.id = p.virtual_service_id
+                    WHERE p.address = ? AND p.protocol = ? AND p.port = ANY (?) AND p.virtual_service_id <> ?
+                    ORDER BY p.port LIMIT 1""")) {
+                query.setString(1, address);
+                query.setString(2, protocol);
+                query.setArray(3, connection.createArrayOf("integer", ports.toArray()));
+                query.setLong(4, ownId == null ? -1 : ownId);
+                try (ResultSet rows = query.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of("ports: " + address + ":" + rows.getInt(2) + "/" + protocol
+                            + " is already used by virtual service " + rows.getString(1));
+                }
+            }
+        });
+    }
+
+    /** Replaces the claims of virtual service {@code id} with exactly the given listeners. */
+    public void claim(long id, String address, String protocol, List<Integer> ports) {
+        Session session = session();
+        session.flush();
+        session.doWork(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM virtual_service_port WHERE virtual_service_id = ?")) {
+                delete.setLong(1, id);
+                delete.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO virtual_service_port (virtual_service_id, address, port, protocol, position) "
+                            + "VALUES (?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < ports.size(); i++) {
+                    insert.setLong(1, id);
+                    insert.setString(2, address);
+                    insert.setInt(3, ports.get(i));
+                    insert.setString(4, protocol);
+                    insert.setInt(5, i);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+    }
+
+    private Session session() {
+        return entityManager.unwrap(Session.class);
+    }
+}
