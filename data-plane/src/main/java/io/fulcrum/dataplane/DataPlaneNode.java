@@ -1,0 +1,101 @@
+package io.fulcrum.dataplane;
+
+import io.fulcrum.dataplane.config.LastGoodSnapshotStore;
+import io.fulcrum.dataplane.controlplane.ControlPlaneClient;
+import io.fulcrum.dataplane.controlplane.NodeIdentity;
+import io.fulcrum.dataplane.controlplane.SnapshotApplier;
+import io.fulcrum.dataplane.report.StatusReporter;
+import io.fulcrum.dataplane.runtime.DataPlaneRuntime;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One data-plane node wired together: event loops, runtime, disk cache, control-plane client and
+ * reporter. Starts serving the cached snapshot at once, then follows the control plane.
+ */
+public final class DataPlaneNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DataPlaneNode.class.getName());
+
+    private final DataPlaneOptions options;
+    private final EventLoopGroup group;
+    private final DataPlaneRuntime runtime;
+    private final SnapshotApplier applier;
+    private final StatusReporter reporter;
+    private final ControlPlaneClient client;
+
+    DataPlaneNode(DataPlaneOptions options) {
+        this.options = options;
+        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), EpollIoHandler.newFactory());
+        // The reporter is created below; health transitions only start after start().
+        StatusReporter[] reporterRef = new StatusReporter[1];
+        this.runtime = new DataPlaneRuntime(group, (server, transition) -> reporterRef[0].reportSoon(),
+                System::currentTimeMillis);
+        this.applier = new SnapshotApplier(runtime, new LastGoodSnapshotStore(options.stateDir()));
+        ControlPlaneClient[] clientRef = new ControlPlaneClient[1];
+        this.reporter = new StatusReporter(runtime::status, status -> clientRef[0].report(status),
+                options.reportInterval());
+        reporterRef[0] = reporter;
+        this.client = new ControlPlaneClient(options.controlPlane(),
+                new NodeIdentity(options.nodeId(), hostname(), softwareVersion()), applier, reporter::reportSoon);
+        clientRef[0] = client;
+    }
+
+    /**
+     * Serves the cached snapshot (if any) before the control plane answers, so a node that
+     * restarts while the control plane is unreachable carries traffic at once; the hello then
+     * tells the control plane which version that is.
+     */
+    void start() {
+        applier.applyCached();
+        client.start();
+        reporter.start();
+    }
+
+    DataPlaneRuntime runtime() {
+        return runtime;
+    }
+
+    /** Stops accepting, gives live connections up to the grace period, then stops everything. */
+    void shutdown(Duration grace) {
+        LOG.log(Level.INFO, "shutting down: closing listeners, " + runtime.activeConnections()
+                + " live connections get up to " + grace.toMillis() + "ms");
+        runtime.stopAccepting();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (runtime.activeConnections() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        reporter.close();
+        client.close();
+        runtime.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String softwareVersion() {
+        String version = DataPlaneNode.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,162 @@
+package io.fulcrum.dataplane.controlplane;
+
+import io.fulcrum.dataplane.report.NodeStatus;
+import io.fulcrum.proto.v1.ConfigSyncGrpc;
+import io.fulcrum.proto.v1.ControlMessage;
+import io.fulcrum.proto.v1.NodeHello;
+import io.fulcrum.proto.v1.NodeMessage;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Holds one Sync stream to the control plane: says hello, applies every snapshot it receives
+ * (in order, on one thread) and answers it, sends reports, and reconnects forever with capped,
+ * jittered backoff while the node keeps serving what it has.
+ */
+public final class ControlPlaneClient implements AutoCloseable {
+    static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final System.Logger LOG = System.getLogger(ControlPlaneClient.class.getName());
+
+    private final ManagedChannel channel;
+    private final NodeIdentity identity;
+    private final SnapshotApplier applier;
+    private final Runnable onApplied;
+    private final Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "fulcrum-control-plane");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile SyncSession session;
+    private volatile boolean closed;
+
+    /**
+     * @param onApplied called after each snapshot was answered (e.g. to report the new version soon)
+     */
+    public ControlPlaneClient(String target, NodeIdentity identity, SnapshotApplier applier, Runnable onApplied) {
+        this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        this.identity = identity;
+        this.applier = applier;
+        this.onApplied = onApplied;
+    }
+
+    public void start() {
+        worker.execute(this::connect);
+    }
+
+    /** Whether a stream is currently open. */
+    public boolean connected() {
+        return session != null;
+    }
+
+    /** Sends a report on the open stream, if there is one and it can take it now. */
+    public void report(NodeStatus status) {
+        SyncSession current = session;
+        if (current != null) {
+            current.sendIfReady(NodeMessage.newBuilder().setReport(ProtoMapper.toReport(status)).build());
+        }
+    }
+
+    // Runs on the worker thread.
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        long startedAt = System.nanoTime();
+        ResponseHandler handler = new ResponseHandler(startedAt);
+        ConfigSyncGrpc.newStub(channel).sync(handler);
+        session = handler.session;
+        handler.session.send(NodeMessage.newBuilder().setHello(NodeHello.newBuilder()
+                .setNodeId(identity.nodeId())
+                .setAppliedVersion(applier.appliedVersion())
+                .setHostname(identity.hostname())
+                .setSoftwareVersion(identity.softwareVersion())).build());
+        LOG.log(Level.DEBUG, "opened stream to the control plane, applied version " + applier.appliedVersion());
+    }
+
+    /** Receives what the control plane sends on one stream. */
+    private final class ResponseHandler implements ClientResponseObserver<NodeMessage, ControlMessage> {
+        private final long startedAt;
+        private SyncSession session;
+
+        ResponseHandler(long startedAt) {
+            this.startedAt = startedAt;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<NodeMessage> requests) {
+            session = new SyncSession(requests);
+        }
+
+        @Override
+        public void onNext(ControlMessage message) {
+            if (message.hasSnapshot()) {
+                io.fulcrum.proto.v1.Snapshot snapshot = message.getSnapshot();
+                worker.execute(() -> handleSnapshot(session, snapshot));
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            ended(session, startedAt, error.toString());
+        }
+
+        @Override
+        public void onCompleted() {
+            ended(session, startedAt, "stream completed by the control plane");
+        }
+    }
+
+    private void handleSnapshot(SyncSession from, io.fulcrum.proto.v1.Snapshot snapshot) {
+        backoff.reset();
+        NodeMessage answer = applier.apply(snapshot);
+        from.send(answer);
+        onApplied.run();
+    }
+
+    private void ended(SyncSession mine, long startedAt, String why) {
+        mine.markEnded();
+        worker.execute(() -> {
+            if (session == mine) {
+                session = null;
+            }
+            if (closed) {
+                return;
+            }
+            // A stream that lived a while was healthy: start the backoff over.
+            if (System.nanoTime() - startedAt > TimeUnit.SECONDS.toNanos(10)) {
+                backoff.reset();
+            }
+            Duration delay = backoff.next();
+            LOG.log(Level.WARNING, "control plane stream ended (" + why + "); reconnecting in "
+                    + delay.toMillis() + "ms");
+            worker.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        SyncSession current = session;
+        if (current != null) {
+            current.close();
+        }
+        worker.shutdownNow();
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

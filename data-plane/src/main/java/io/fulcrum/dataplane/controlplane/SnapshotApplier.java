@@ -1,0 +1,72 @@
+package io.fulcrum.dataplane.controlplane;
+
+import io.fulcrum.dataplane.config.LastGoodSnapshotStore;
+import io.fulcrum.dataplane.config.Snapshot;
+import io.fulcrum.dataplane.runtime.ApplyException;
+import io.fulcrum.dataplane.runtime.DataPlaneRuntime;
+import io.fulcrum.proto.v1.NodeMessage;
+import io.fulcrum.proto.v1.SnapshotAck;
+import io.fulcrum.proto.v1.SnapshotNack;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+
+/**
+ * Applies snapshots from the control plane (or the disk cache) to the runtime and keeps the last
+ * good one on disk; answers each pushed snapshot with an ack or a nack carrying the reason.
+ */
+public final class SnapshotApplier {
+    private static final System.Logger LOG = System.getLogger(SnapshotApplier.class.getName());
+
+    private final DataPlaneRuntime runtime;
+    private final LastGoodSnapshotStore store;
+
+    public SnapshotApplier(DataPlaneRuntime runtime, LastGoodSnapshotStore store) {
+        this.runtime = runtime;
+        this.store = store;
+    }
+
+    public long appliedVersion() {
+        return runtime.appliedVersion();
+    }
+
+    /** Applies a pushed snapshot; returns the ack or nack to send back. */
+    public synchronized NodeMessage apply(io.fulcrum.proto.v1.Snapshot proto) {
+        long version = proto.getVersion();
+        try {
+            Snapshot snapshot = ProtoMapper.toSnapshot(proto);
+            runtime.apply(snapshot);
+        } catch (InvalidSnapshotException | ApplyException e) {
+            LOG.log(Level.WARNING, "refused snapshot version " + version + ": " + e.getMessage());
+            return NodeMessage.newBuilder()
+                    .setNack(SnapshotNack.newBuilder().setVersion(version).setReason(e.getMessage()))
+                    .build();
+        }
+        try {
+            store.write(proto.toByteArray());
+        } catch (IOException e) {
+            // Serving it is what the ack promises; a node that cannot cache only loses restart safety.
+            LOG.log(Level.WARNING, "applied snapshot version " + version + " but could not cache it in "
+                    + store.file() + ": " + e);
+        }
+        return NodeMessage.newBuilder().setAck(SnapshotAck.newBuilder().setVersion(version)).build();
+    }
+
+    /** Serves the snapshot cached on disk, if any; returns its version. */
+    public synchronized Optional<Long> applyCached() {
+        try {
+            Optional<byte[]> cached = store.read();
+            if (cached.isEmpty()) {
+                return Optional.empty();
+            }
+            Snapshot snapshot = ProtoMapper.toSnapshot(io.fulcrum.proto.v1.Snapshot.parseFrom(cached.get()));
+            runtime.apply(snapshot);
+            LOG.log(Level.INFO, "serving cached snapshot version " + snapshot.version() + " from " + store.file());
+            return Optional.of(snapshot.version());
+        } catch (IOException | InvalidSnapshotException | ApplyException e) {
+            LOG.log(Level.WARNING, "cannot serve cached snapshot " + store.file() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

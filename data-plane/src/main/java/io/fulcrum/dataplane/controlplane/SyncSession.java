@@ -1,0 +1,43 @@
+package io.fulcrum.dataplane.controlplane;
+
+import io.fulcrum.proto.v1.NodeMessage;
+import io.grpc.stub.ClientCallStreamObserver;
+
+/**
+ * The sending side of one Sync stream. gRPC stream observers are not thread-safe and both the
+ * snapshot thread (acks) and the reporter (reports) send, hence the lock (off the data path).
+ */
+final class SyncSession {
+    private final ClientCallStreamObserver<NodeMessage> requests;
+    private boolean closed;
+
+    SyncSession(ClientCallStreamObserver<NodeMessage> requests) {
+        this.requests = requests;
+    }
+
+    synchronized void send(NodeMessage message) {
+        if (!closed) {
+            requests.onNext(message);
+        }
+    }
+
+    /** Sends only when the transport can take it now; a skipped report is superseded by the next. */
+    synchronized boolean sendIfReady(NodeMessage message) {
+        if (closed || !requests.isReady()) {
+            return false;
+        }
+        requests.onNext(message);
+        return true;
+    }
+
+    synchronized void close() {
+        if (!closed) {
+            closed = true;
+            requests.cancel("node shutting down", null);
+        }
+    }
+
+    synchronized void markEnded() {
+        closed = true;
+    }
+}

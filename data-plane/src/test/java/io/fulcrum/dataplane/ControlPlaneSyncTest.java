@@ -1,0 +1,151 @@
+package io.fulcrum.dataplane;
+
+import io.fulcrum.dataplane.config.LastGoodSnapshotStore;
+import io.fulcrum.dataplane.controlplane.FakeControlPlane;
+import io.fulcrum.dataplane.testing.FreePorts;
+import io.fulcrum.dataplane.testing.TestClient;
+import io.fulcrum.dataplane.testing.TestRealServer;
+import io.fulcrum.proto.v1.HealthCheck;
+import io.fulcrum.proto.v1.HealthCheckType;
+import io.fulcrum.proto.v1.NodeMessage;
+import io.fulcrum.proto.v1.RealServer;
+import io.fulcrum.proto.v1.Snapshot;
+import io.fulcrum.proto.v1.VirtualService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ControlPlaneSyncTest {
+    @TempDir
+    Path stateDir;
+
+    private final int controlPort = FreePorts.next();
+    private final int servicePort = FreePorts.next();
+    private TestRealServer realServer;
+    private DataPlaneNode node;
+
+    @BeforeEach
+    void startRealServer() throws Exception {
+        realServer = TestRealServer.start("rs1", "127.0.0.1", 0);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (node != null) {
+            node.close();
+        }
+        realServer.close();
+    }
+
+    @Test
+    void helloThenSnapshotIsAppliedAckedCachedAndServed() throws Exception {
+        try (FakeControlPlane controlPlane = new FakeControlPlane(controlPort)) {
+            node = startNode();
+            NodeMessage hello = controlPlane.await("hello", NodeMessage::hasHello);
+            assertEquals("node-t", hello.getHello().getNodeId());
+            assertEquals(0, hello.getHello().getAppliedVersion());
+
+            controlPlane.push(snapshot(1));
+            NodeMessage ack = controlPlane.await("ack", NodeMessage::hasAck);
+            assertEquals(1, ack.getAck().getVersion());
+            assertTrue(Files.exists(stateDir.resolve(LastGoodSnapshotStore.FILE_NAME)));
+            assertEquals(snapshot(1), Snapshot.parseFrom(Files.readAllBytes(stateDir.resolve(LastGoodSnapshotStore.FILE_NAME))));
+            try (TestClient client = new TestClient("127.0.0.1", servicePort)) {
+                assertEquals("rs1", client.readLine());
+            }
+        }
+    }
+
+    @Test
+    void badSnapshotIsNackedWithReasonAndTheOldOneKeepsServing() throws Exception {
+        try (FakeControlPlane controlPlane = new FakeControlPlane(controlPort)) {
+            node = startNode();
+            controlPlane.await("hello", NodeMessage::hasHello);
+            controlPlane.push(snapshot(1));
+            controlPlane.await("ack", NodeMessage::hasAck);
+
+            Snapshot bad = snapshot(2).toBuilder()
+                    .setVirtualServices(0, snapshot(2).getVirtualServices(0).toBuilder().setAddress("not-an-ip"))
+                    .build();
+            controlPlane.push(bad);
+            NodeMessage nack = controlPlane.await("nack", NodeMessage::hasNack);
+            assertEquals(2, nack.getNack().getVersion());
+            assertTrue(nack.getNack().getReason().contains("expected an IP address literal"), nack.getNack().getReason());
+            assertEquals(1, node.runtime().appliedVersion());
+            try (TestClient client = new TestClient("127.0.0.1", servicePort)) {
+                assertEquals("rs1", client.readLine());
+            }
+        }
+    }
+
+    @Test
+    void reportsCarryTheAppliedVersionAndCounters() throws Exception {
+        try (FakeControlPlane controlPlane = new FakeControlPlane(controlPort)) {
+            node = startNode();
+            controlPlane.await("hello", NodeMessage::hasHello);
+            controlPlane.push(snapshot(1));
+            controlPlane.await("ack", NodeMessage::hasAck);
+            try (TestClient client = new TestClient("127.0.0.1", servicePort)) {
+                assertEquals("rs1", client.readLine());
+            }
+            NodeMessage report = controlPlane.await("report with a counted connection", m -> m.hasReport()
+                    && m.getReport().getAppliedVersion() == 1
+                    && m.getReport().getVirtualServicesCount() == 1
+                    && m.getReport().getVirtualServices(0).getTotalConnections() == 1);
+            var stats = report.getReport().getVirtualServices(0);
+            assertEquals("web", stats.getName());
+            assertEquals("rs1", stats.getRealServers(0).getLabel());
+            assertEquals(io.fulcrum.proto.v1.Health.HEALTH_UP, stats.getRealServers(0).getHealth());
+            assertEquals("not checked", stats.getRealServers(0).getHealthReason());
+            assertTrue(report.getReport().getSentAtUnixMs() > 0);
+        }
+    }
+
+    @Test
+    void restartWithoutControlPlaneServesTheCachedSnapshotAndReconnectsLater() throws Exception {
+        try (FakeControlPlane controlPlane = new FakeControlPlane(controlPort)) {
+            node = startNode();
+            controlPlane.await("hello", NodeMessage::hasHello);
+            controlPlane.push(snapshot(4));
+            controlPlane.await("ack", NodeMessage::hasAck);
+        }
+        node.close();
+        node = null;
+
+        node = startNode();
+        try (TestClient client = new TestClient("127.0.0.1", servicePort)) {
+            assertEquals("rs1", client.readLine(), "served from the disk cache with no control plane");
+        }
+        assertEquals(4, node.runtime().appliedVersion());
+
+        try (FakeControlPlane controlPlane = new FakeControlPlane(controlPort)) {
+            NodeMessage hello = controlPlane.await("hello after reconnect", NodeMessage::hasHello);
+            assertEquals(4, hello.getHello().getAppliedVersion());
+        }
+    }
+
+    private DataPlaneNode startNode() {
+        DataPlaneOptions options = new DataPlaneOptions("node-t", "127.0.0.1:" + controlPort, stateDir,
+                Duration.ofMillis(100), 2, Duration.ofSeconds(1));
+        DataPlaneNode started = new DataPlaneNode(options);
+        started.start();
+        return started;
+    }
+
+    private Snapshot snapshot(long version) {
+        return Snapshot.newBuilder().setVersion(version).addVirtualServices(VirtualService.newBuilder()
+                .setName("web").setAddress("127.0.0.1").addPorts(servicePort)
+                .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheckType.HEALTH_CHECK_TYPE_NONE))
+                .addRealServers(RealServer.newBuilder().setLabel("rs1").setAddress("127.0.0.1")
+                        .setPort(realServer.port()).setWeight(100)))
+                .build();
+    }
+}

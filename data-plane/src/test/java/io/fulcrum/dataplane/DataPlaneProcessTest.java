@@ -1,0 +1,62 @@
+package io.fulcrum.dataplane;
+
+import io.fulcrum.dataplane.testing.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DataPlaneProcessTest {
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void badArgumentsPrintOneClearLineAndExitWithTwo() throws Exception {
+        Process process = java("--node-id", "n1", "--control-plane", "nowhere").start();
+        try {
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(2, process.exitValue());
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(output.startsWith("fulcrum data plane: --control-plane 'nowhere' (expected HOST:PORT)"), output);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void startsWithoutAControlPlaneAndExitsCleanlyOnSigterm() throws Exception {
+        Process process = java("--node-id", "n1", "--control-plane", "127.0.0.1:" + FreePorts.next(),
+                "--state-dir", stateDir.toString()).start();
+        try {
+            BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            List<String> seen = new ArrayList<>();
+            String line;
+            while ((line = output.readLine()) != null && !line.equals("fulcrum data plane node n1 started")) {
+                seen.add(line);
+            }
+            assertEquals("fulcrum data plane node n1 started", line, "output: " + seen);
+            process.destroy();
+            assertTrue(process.waitFor(15, TimeUnit.SECONDS), "exits after SIGTERM");
+            assertEquals(0, process.exitValue());
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static ProcessBuilder java(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DataPlaneMain.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+}
