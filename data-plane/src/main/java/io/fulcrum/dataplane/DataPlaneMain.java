@@ -10,6 +10,7 @@ public final class DataPlaneMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        System.setProperty("java.util.logging.manager", NodeLogManager.class.getName());
         System.setProperty("java.util.logging.SimpleFormatter.format",
                 "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
         DataPlaneOptions options;
@@ -24,6 +25,9 @@ public final class DataPlaneMain {
         if (!Epoll.isAvailable()) {
             System.err.println("fulcrum data plane: native epoll is not available: " + Epoll.unavailabilityCause());
             System.exit(1);
+        }
+        if (java.util.logging.LogManager.getLogManager() instanceof NodeLogManager) {
+            NodeLogManager.keepHandlersUntilHalt();
         }
         DataPlaneNode node = new DataPlaneNode(options);
         CountDownLatch stopped = new CountDownLatch(1);
