@@ -51,8 +51,10 @@ public class ProblemMappers {
     }
 
     private static String constraintName(SQLException sql) {
-        if (sql instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-            return psql.getServerErrorMessage().getConstraint();
+        for (SQLException next = sql; next != null; next = next.getNextException()) {
+            if (next instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                return psql.getServerErrorMessage().getConstraint();
+            }
         }
         return null;
     }

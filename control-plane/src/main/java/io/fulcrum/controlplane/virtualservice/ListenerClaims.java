@@ -62,9 +62,9 @@ public class ListenerClaims {
                     insert.setInt(3, ports.get(i));
                     insert.setString(4, protocol);
                     insert.setInt(5, i);
-                    insert.addBatch();
+                    // One statement per port, so a clash reports its constraint directly.
+                    insert.executeUpdate();
                 }
-                insert.executeBatch();
             }
         });
     }
