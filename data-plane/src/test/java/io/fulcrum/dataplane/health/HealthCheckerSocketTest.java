@@ -53,6 +53,8 @@ class HealthCheckerSocketTest {
             await("up again", Duration.ofSeconds(5), () -> fixture.status("web", "rs1").health() == Health.UP);
             assertEquals("2 consecutive successes", fixture.status("web", "rs1").healthReason());
         }
+        // Listeners hear of a transition right after the real server shows it.
+        await("three transitions reported", Duration.ofSeconds(5), () -> fixture.transitions.size() >= 3);
         List<Health> targets = fixture.transitions.stream().map(HealthTransition::to).toList();
         assertEquals(List.of(Health.UP, Health.DOWN, Health.UP), targets.subList(0, 3));
     }
