@@ -84,7 +84,7 @@ require_free() {
   for endpoint in "$@"; do
     host="${endpoint%:*}"; port="${endpoint##*:}"
     if port_taken "$host" "$port"; then
-      die "$endpoint is already in use (another Fulcrum, or another program). Stop it, or change the port settings at the top of $0."
+      die "$endpoint is already in use (another Fulcrum, or another program): stop it first. REST, gRPC and PostgreSQL ports can be moved with QUARKUS_HTTP_PORT, QUARKUS_GRPC_SERVER_PORT, FULCRUM_PG_PORT; the example's 127.0.0.x:8443/8880 are fixed."
     fi
   done
 }

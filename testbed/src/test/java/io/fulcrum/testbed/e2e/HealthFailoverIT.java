@@ -82,6 +82,8 @@ class HealthFailoverIT {
         }
 
         long detectionMs = (detectedAt - killedAt) / 1_000_000;
+        System.out.println("victim down after " + detectionMs + "ms; " + attempts.size() + " connections, "
+                + attempts.stream().filter(Attempt::failed).count() + " broken (all opened before the kill)");
         assertTrue(detectionMs <= DETECTION_LIMIT_MS, "down after " + detectionMs + "ms, expected <= " + DETECTION_LIMIT_MS);
         // Connections that were live on the victim when it died may break; any connection opened after the
         // kill must have been retried onto the survivor, and nothing at all may fail after detection.

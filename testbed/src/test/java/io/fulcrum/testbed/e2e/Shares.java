@@ -21,6 +21,7 @@ final class Shares {
     static void assertShare(List<String> answers, String server, double expected, double tolerance) {
         Map<String, Long> counts = count(answers);
         double share = counts.getOrDefault(server, 0L) / (double) answers.size();
+        System.out.println("share of " + server + ": " + Math.round(share * 1000) / 10.0 + "% of " + answers.size() + " " + counts);
         assertTrue(Math.abs(share - expected) <= tolerance,
                 server + " got " + Math.round(share * 1000) / 10.0 + "% of " + answers.size() + " connections, expected "
                         + expected * 100 + "% ± " + tolerance * 100 + "%: " + counts);
