@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 public final class ControlPlaneClient implements AutoCloseable {
     static final Duration MIN_BACKOFF = Duration.ofMillis(200);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    // Full snapshots of large configurations exceed gRPC's 4 MiB default.
+    static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(ControlPlaneClient.class.getName());
 
     private final ManagedChannel channel;
@@ -44,7 +46,9 @@ public final class ControlPlaneClient implements AutoCloseable {
      * @param onApplied called after each snapshot was answered (e.g. to report the new version soon)
      */
     public ControlPlaneClient(String target, NodeIdentity identity, SnapshotApplier applier, Runnable onApplied) {
-        this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+                .maxInboundMessageSize(MAX_SNAPSHOT_BYTES)
+                .build();
         this.identity = identity;
         this.applier = applier;
         this.onApplied = onApplied;

@@ -38,10 +38,11 @@ public final class SnapshotApplier {
             Snapshot snapshot = ProtoMapper.toSnapshot(proto);
             runtime.apply(snapshot);
         } catch (InvalidSnapshotException | ApplyException e) {
-            LOG.log(Level.WARNING, "refused snapshot version " + version + ": " + e.getMessage());
-            return NodeMessage.newBuilder()
-                    .setNack(SnapshotNack.newBuilder().setVersion(version).setReason(e.getMessage()))
-                    .build();
+            return nack(version, e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must still be answered, or the control plane would wait for this version forever.
+            LOG.log(Level.ERROR, "unexpected failure applying snapshot version " + version, e);
+            return nack(version, "internal error: " + e);
         }
         try {
             store.write(proto.toByteArray());
@@ -51,6 +52,13 @@ public final class SnapshotApplier {
                     + store.file() + ": " + e);
         }
         return NodeMessage.newBuilder().setAck(SnapshotAck.newBuilder().setVersion(version)).build();
+    }
+
+    private static NodeMessage nack(long version, String reason) {
+        LOG.log(Level.WARNING, "refused snapshot version " + version + ": " + reason);
+        return NodeMessage.newBuilder()
+                .setNack(SnapshotNack.newBuilder().setVersion(version).setReason(reason))
+                .build();
     }
 
     /** Serves the snapshot cached on disk, if any; returns its version. */
