@@ -32,6 +32,7 @@ public final class DataPlaneRuntime implements AutoCloseable {
     private final LongSupplier clockMillis;
     private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
     private volatile Snapshot current = Snapshot.EMPTY;
+    private boolean stopped;
 
     public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis) {
         this.group = group;
@@ -49,6 +50,9 @@ public final class DataPlaneRuntime implements AutoCloseable {
     }
 
     public synchronized void apply(Snapshot snapshot) throws ApplyException {
+        if (stopped) {
+            throw new ApplyException("node is shutting down");
+        }
         if (snapshot.equals(current)) {
             return;
         }
@@ -121,6 +125,8 @@ public final class DataPlaneRuntime implements AutoCloseable {
 
     /** Closes every listener; accepted connections keep flowing until they end or the loops stop. */
     public synchronized void stopAccepting() {
+        // No later apply may bind again while live connections drain.
+        stopped = true;
         services.values().forEach(VirtualService::closeListeners);
     }
 
