@@ -24,6 +24,8 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
 import java.time.Duration;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -44,6 +46,8 @@ public class RealServerResource {
     WriteResponder responder;
 
     @GET
+    @APIResponse(responseCode = "200", description = "All, ordered",
+            content = @Content(schema = @Schema(implementation = RealServer.class, type = SchemaType.ARRAY)))
     @Operation(operationId = "listRealServers", summary = "List the real servers of a virtual service, ordered by label")
     public Response list(@PathParam("name") String name) {
         var read = service.list(name);
@@ -52,6 +56,8 @@ public class RealServerResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = RealServer.class)))
     @Operation(operationId = "createRealServer", summary = "Add a real server (409 when the label exists)")
     public Response create(@PathParam("name") String name,
             @Parameter(description = WAIT) @QueryParam("wait") String wait,
@@ -63,6 +69,8 @@ public class RealServerResource {
 
     @GET
     @Path("{label}")
+    @APIResponse(responseCode = "200", description = "The resource",
+            content = @Content(schema = @Schema(implementation = RealServer.class)))
     @Operation(operationId = "getRealServer", summary = "Get one real server")
     public Response get(@PathParam("name") String name, @PathParam("label") String label) {
         var read = service.get(name, label);
@@ -72,6 +80,10 @@ public class RealServerResource {
     @PUT
     @Path("{label}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "Replaced, or unchanged when identical",
+            content = @Content(schema = @Schema(implementation = RealServer.class)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = RealServer.class)))
     @Operation(operationId = "putRealServer",
             summary = "Create (201) or replace (200) a real server; an identical document changes nothing")
     public Response put(@PathParam("name") String name, @PathParam("label") String label,
@@ -86,6 +98,8 @@ public class RealServerResource {
     @PATCH
     @Path("{label}")
     @Consumes({ApiHeaders.MERGE_PATCH, MediaType.APPLICATION_JSON})
+    @APIResponse(responseCode = "200", description = "Patched, or unchanged",
+            content = @Content(schema = @Schema(implementation = RealServer.class)))
     @Operation(operationId = "patchRealServer",
             summary = "Change a real server with a JSON merge patch, e.g. {\"state\": \"drain\"}")
     public Response patch(@PathParam("name") String name, @PathParam("label") String label,
@@ -98,6 +112,7 @@ public class RealServerResource {
 
     @DELETE
     @Path("{label}")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @Operation(operationId = "deleteRealServer", summary = "Remove a real server")
     public Response delete(@PathParam("name") String name, @PathParam("label") String label,
             @HeaderParam("If-Match") String ifMatch, @Parameter(description = WAIT) @QueryParam("wait") String wait) {

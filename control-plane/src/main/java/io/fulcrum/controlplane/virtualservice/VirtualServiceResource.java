@@ -22,6 +22,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.time.Duration;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -42,6 +44,8 @@ public class VirtualServiceResource {
     WriteResponder responder;
 
     @GET
+    @APIResponse(responseCode = "200", description = "All, ordered",
+            content = @Content(schema = @Schema(implementation = VirtualService.class, type = SchemaType.ARRAY)))
     @Operation(operationId = "listVirtualServices", summary = "List virtual services, ordered by name")
     public Response list() {
         var read = service.list();
@@ -50,6 +54,8 @@ public class VirtualServiceResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = VirtualService.class)))
     @Operation(operationId = "createVirtualService", summary = "Create a virtual service (409 when the name exists)")
     public Response create(@Parameter(description = WAIT) @QueryParam("wait") String wait,
             @RequestBody(content = @Content(schema = @Schema(implementation = VirtualService.class))) String body) {
@@ -61,6 +67,8 @@ public class VirtualServiceResource {
 
     @GET
     @Path("{name}")
+    @APIResponse(responseCode = "200", description = "The resource",
+            content = @Content(schema = @Schema(implementation = VirtualService.class)))
     @Operation(operationId = "getVirtualService", summary = "Get one virtual service")
     public Response get(@PathParam("name") String name) {
         var read = service.get(name);
@@ -70,6 +78,10 @@ public class VirtualServiceResource {
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "Replaced, or unchanged when identical",
+            content = @Content(schema = @Schema(implementation = VirtualService.class)))
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = VirtualService.class)))
     @Operation(operationId = "putVirtualService",
             summary = "Create (201) or replace (200) a virtual service; an identical document changes nothing")
     public Response put(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
@@ -84,6 +96,8 @@ public class VirtualServiceResource {
     @PATCH
     @Path("{name}")
     @Consumes({ApiHeaders.MERGE_PATCH, MediaType.APPLICATION_JSON})
+    @APIResponse(responseCode = "200", description = "Patched, or unchanged",
+            content = @Content(schema = @Schema(implementation = VirtualService.class)))
     @Operation(operationId = "patchVirtualService", summary = "Change a virtual service with a JSON merge patch (RFC 7396)")
     public Response patch(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
             @Parameter(description = WAIT) @QueryParam("wait") String wait,
@@ -95,6 +109,7 @@ public class VirtualServiceResource {
 
     @DELETE
     @Path("{name}")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @Operation(operationId = "deleteVirtualService", summary = "Delete a virtual service and its real servers")
     public Response delete(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
             @Parameter(description = WAIT) @QueryParam("wait") String wait) {
