@@ -34,6 +34,10 @@ public final class JsonBodies {
         return (ObjectNode) tree;
     }
 
+    public static ObjectNode newObject() {
+        return MAPPER.createObjectNode();
+    }
+
     public static ObjectNode toTree(Object value) {
         return MAPPER.valueToTree(value);
     }

@@ -3,6 +3,7 @@ package io.fulcrum.controlplane.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fulcrum.controlplane.config.ConfigVersions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -22,10 +23,20 @@ public class AuditLog {
 
     @Inject
     EntityManager entityManager;
+    @Inject
+    ConfigVersions versions;
+
+    /** A page of entries and the configuration version they were read at. */
+    public record Page(List<AuditEntry> entries, long configVersion) {
+    }
 
     /** The newest {@code limit} entries, newest first. */
     @Transactional
-    public List<AuditEntry> newest(int limit) {
+    public Page newest(int limit) {
+        return new Page(read(limit), versions.current());
+    }
+
+    private List<AuditEntry> read(int limit) {
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement query = connection.prepareStatement("""
                     SELECT id, at, principal, action, resource, config_version, before::text, after::text

@@ -1,15 +1,20 @@
 package io.fulcrum.controlplane.audit;
 
 import io.fulcrum.controlplane.api.ProblemException;
+import io.fulcrum.controlplane.api.WriteResponder;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** REST adapter for /api/v1/audit. */
@@ -26,9 +31,12 @@ public class AuditResource {
 
     @GET
     @Operation(operationId = "listAuditEntries", summary = "Committed changes, newest first")
-    public List<AuditEntry> list(@Parameter(description = "How many entries (1..1000, default 100)")
+    @APIResponse(responseCode = "200", description = "Audit entries, newest first",
+            content = @Content(schema = @Schema(implementation = AuditEntry.class, type = SchemaType.ARRAY)))
+    public Response list(@Parameter(description = "How many entries (1..1000, default 100)")
             @QueryParam("limit") String limit) {
-        return log.newest(parseLimit(limit));
+        AuditLog.Page page = log.newest(parseLimit(limit));
+        return WriteResponder.read(page.entries(), null, page.configVersion());
     }
 
     private static int parseLimit(String text) {

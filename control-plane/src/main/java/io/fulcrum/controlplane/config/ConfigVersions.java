@@ -5,15 +5,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Types;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Function;
 import org.hibernate.Session;
 
 /**
  * Owns the global configuration version. A writing transaction ends with {@link #commit}, one SQL
- * statement that bumps the version, stamps the changed row and appends the audit entry: the version
- * row is therefore locked only from that statement to the commit, so writers of different
+ * statement that bumps the version, stamps the changed rows and appends the audit entries: the
+ * version row is therefore locked only from that statement to the commit, so writers of different
  * resources never wait on each other for long, and commit order equals version order.
  */
 @ApplicationScoped
@@ -22,15 +25,20 @@ public class ConfigVersions {
     private static final String COMMIT = """
             WITH bumped AS (
                 UPDATE config_version SET version = version + 1 WHERE id = 1 RETURNING version),
-            stamped AS (%s),
+            virtual_services AS (
+                UPDATE virtual_service SET version = (SELECT version FROM bumped) WHERE id = ANY (?) RETURNING id),
+            real_servers AS (
+                UPDATE real_server SET version = (SELECT version FROM bumped) WHERE id = ANY (?) RETURNING id),
             audited AS (
                 INSERT INTO audit_entry (principal, action, resource, before, after, config_version)
-                SELECT ?, ?, ?, CAST(? AS jsonb), jsonb_set(CAST(? AS jsonb), '{version}', to_jsonb(bumped.version)),
-                       bumped.version
-                FROM bumped RETURNING id)
+                SELECT ?, c.action, c.resource, CAST(c.before AS jsonb),
+                       jsonb_set(CAST(c.after AS jsonb), '{version}', to_jsonb(b.version)), b.version
+                FROM bumped b,
+                     unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                         WITH ORDINALITY AS c(action, resource, before, after, position)
+                ORDER BY c.position
+                RETURNING id)
             SELECT version FROM bumped""";
-    private static final String STAMP = "UPDATE %s SET version = (SELECT version FROM bumped) WHERE id = ? RETURNING id";
-    private static final String NO_STAMP = "SELECT 1";
 
     @Inject
     EntityManager entityManager;
@@ -45,36 +53,38 @@ public class ConfigVersions {
                 .getSingleResult()).longValue();
     }
 
-    /** Must be the last database work of the transaction; returns the version the change produces. */
-    public long commit(Change change) {
+    public long commit(Change change, Stamps stamps) {
+        return commit(List.of(change), stamps);
+    }
+
+    /** Must be the last database work of the transaction; returns the version the changes produce. */
+    public long commit(List<Change> changes, Stamps stamps) {
         Session session = entityManager.unwrap(Session.class);
         session.flush();
-        String stamp = switch (change.stamp()) {
-            case VIRTUAL_SERVICE -> STAMP.formatted("virtual_service");
-            case REAL_SERVER -> STAMP.formatted("real_server");
-            case NONE -> NO_STAMP;
-        };
         long version = session.doReturningWork(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(COMMIT.formatted(stamp))) {
-                int i = 1;
-                if (change.stamp() != Change.Stamp.NONE) {
-                    statement.setLong(i++, change.rowId());
-                }
-                statement.setString(i++, principal.name());
-                statement.setString(i++, change.action());
-                statement.setString(i++, change.resource());
-                statement.setObject(i++, change.before(), Types.VARCHAR);
-                statement.setObject(i, change.after(), Types.VARCHAR);
+            try (PreparedStatement statement = connection.prepareStatement(COMMIT)) {
+                statement.setArray(1, connection.createArrayOf("bigint", stamps.virtualServiceIds().toArray()));
+                statement.setArray(2, connection.createArrayOf("bigint", stamps.realServerIds().toArray()));
+                statement.setString(3, principal.name());
+                statement.setArray(4, texts(connection, changes, Change::action));
+                statement.setArray(5, texts(connection, changes, Change::resource));
+                statement.setArray(6, texts(connection, changes, Change::before));
+                statement.setArray(7, texts(connection, changes, Change::after));
                 try (ResultSet rows = statement.executeQuery()) {
                     rows.next();
                     return rows.getLong(1);
                 }
             }
         });
-        // The row now carries a version the session did not write; keep the session from
-        // overwriting it should anything flush again before commit.
+        // Rows now carry a version the session did not write; keep the session from overwriting
+        // it should anything flush again before commit.
         session.clear();
         committed.fire(new ConfigCommitted(version));
         return version;
+    }
+
+    private static java.sql.Array texts(Connection connection, List<Change> changes, Function<Change, String> field)
+            throws SQLException {
+        return connection.createArrayOf("text", changes.stream().map(field).toArray(String[]::new));
     }
 }

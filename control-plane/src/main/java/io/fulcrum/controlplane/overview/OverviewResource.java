@@ -11,7 +11,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -47,7 +46,7 @@ public class OverviewResource {
             summary = "Data-plane nodes: connection, last report, applied configuration version, last refusal")
     @APIResponse(responseCode = "200", description = "Known nodes, ordered by id",
             content = @Content(schema = @Schema(implementation = NodeView.class, type = SchemaType.ARRAY)))
-    public List<NodeView> nodes() {
-        return registry.nodes();
+    public Response nodes() {
+        return WriteResponder.read(registry.nodes(), null, reader.version());
     }
 }

@@ -22,7 +22,16 @@ public final class RealServerReader {
     /** Like VirtualServiceReader.read: {@code pathLabel} (PUT/PATCH) supplies and pins the label. */
     public static RealServer read(ObjectNode body, String pathLabel) {
         List<FieldError> errors = new ArrayList<>();
-        FieldReader fields = new FieldReader(body, "", errors, FIELDS);
+        RealServer read = read(body, pathLabel, "", errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        return read;
+    }
+
+    /** Reads a real server nested in a larger document, adding violations under {@code prefix}. */
+    public static RealServer read(ObjectNode body, String pathLabel, String prefix, List<FieldError> errors) {
+        FieldReader fields = new FieldReader(body, prefix, errors, FIELDS);
         String label = pathLabel == null
                 ? fields.required("label", Names.EXPECTED, Names::accept)
                 : fields.string("label", pathLabel, Names.EXPECTED, Names::accept);
@@ -40,9 +49,6 @@ public final class RealServerReader {
             fields.rejectText("minConnections", String.valueOf(min), "<= maxConnections " + max);
         }
         String state = fields.choice("state", "online", RealServer.STATES);
-        if (!errors.isEmpty()) {
-            throw ProblemException.validation(errors);
-        }
         return new RealServer(label, address, port, weight, min, max, state, null);
     }
 }

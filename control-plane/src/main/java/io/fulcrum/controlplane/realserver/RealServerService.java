@@ -6,6 +6,7 @@ import io.fulcrum.controlplane.api.JsonBodies;
 import io.fulcrum.controlplane.api.ProblemException;
 import io.fulcrum.controlplane.config.Change;
 import io.fulcrum.controlplane.config.ConfigVersions;
+import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceService;
@@ -77,8 +78,7 @@ public class RealServerService {
         ifMatch.check(entity.version);
         String before = JsonBodies.toJson(entity.toRecord());
         entity.delete();
-        long version = versions.commit(new Change("delete", path(serviceName, label), before, null,
-                Change.Stamp.NONE, null));
+        long version = versions.commit(new Change("delete", path(serviceName, label), before, null), Stamps.NONE);
         return new WriteResult<>(null, version, false, true);
     }
 
@@ -89,7 +89,7 @@ public class RealServerService {
         entity.copyFrom(wanted);
         entity.persist();
         long version = versions.commit(new Change("create", path(serviceName, wanted.label()), null,
-                JsonBodies.toJson(wanted), Change.Stamp.REAL_SERVER, entity.id));
+                JsonBodies.toJson(wanted)), Stamps.realServer(entity.id));
         return new WriteResult<>(wanted.withVersion(version), version, true, true);
     }
 
@@ -102,7 +102,7 @@ public class RealServerService {
         checkEndpoint(VirtualServiceEntity.findById(entity.virtualServiceId), wanted, entity.id);
         entity.copyFrom(wanted);
         long version = versions.commit(new Change(action, path(serviceName, wanted.label()),
-                JsonBodies.toJson(current), JsonBodies.toJson(wanted), Change.Stamp.REAL_SERVER, entity.id));
+                JsonBodies.toJson(current), JsonBodies.toJson(wanted)), Stamps.realServer(entity.id));
         return new WriteResult<>(wanted.withVersion(version), version, false, true);
     }
 

@@ -45,6 +45,12 @@ public class ListenerClaims {
 
     /** Replaces the claims of virtual service {@code id} with exactly the given listeners. */
     public void claim(long id, String address, String protocol, List<Integer> ports) {
+        release(id);
+        add(id, address, protocol, ports);
+    }
+
+    /** Drops every claim of virtual service {@code id}, e.g. before listeners move between services. */
+    public void release(long id) {
         Session session = session();
         session.flush();
         session.doWork(connection -> {
@@ -53,6 +59,14 @@ public class ListenerClaims {
                 delete.setLong(1, id);
                 delete.executeUpdate();
             }
+        });
+    }
+
+    /** Claims the given listeners for virtual service {@code id}, which must hold none of them yet. */
+    public void add(long id, String address, String protocol, List<Integer> ports) {
+        Session session = session();
+        session.flush();
+        session.doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO virtual_service_port (virtual_service_id, address, port, protocol, position) "
                             + "VALUES (?, ?, ?, ?, ?)")) {

@@ -36,7 +36,19 @@ public final class VirtualServiceReader {
      */
     public static VirtualService read(ObjectNode body, String pathName) {
         List<FieldError> errors = new ArrayList<>();
-        FieldReader fields = new FieldReader(body, "", errors, FIELDS);
+        VirtualService read = read(body, pathName, "", errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        return read;
+    }
+
+    /**
+     * Reads a virtual service nested in a larger document: field paths start with {@code prefix}
+     * and violations are added to {@code errors}; the result is meaningless when errors were added.
+     */
+    public static VirtualService read(ObjectNode body, String pathName, String prefix, List<FieldError> errors) {
+        FieldReader fields = new FieldReader(body, prefix, errors, FIELDS);
         String name = pathName == null
                 ? fields.required("name", Names.EXPECTED, Names::accept)
                 : fields.string("name", pathName, Names.EXPECTED, Names::accept);
@@ -60,9 +72,6 @@ public final class VirtualServiceReader {
         Long clientIdle = fields.duration("clientIdleTimeout", 12 * 3_600_000L, 1);
         Long serverIdle = fields.duration("serverIdleTimeout", 12 * 3_600_000L, 1);
         Long connect = fields.duration("connectTimeout", 5_000L, 1);
-        if (!errors.isEmpty()) {
-            throw ProblemException.validation(errors);
-        }
         return new VirtualService(name, address, ports, protocol, layer, algorithm, persistence, healthCheck,
                 fallback, proxyProtocol, Durations.format(clientIdle), Durations.format(serverIdle),
                 Durations.format(connect), null);

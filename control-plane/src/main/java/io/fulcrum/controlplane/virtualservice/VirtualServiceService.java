@@ -6,6 +6,7 @@ import io.fulcrum.controlplane.api.JsonBodies;
 import io.fulcrum.controlplane.api.ProblemException;
 import io.fulcrum.controlplane.config.Change;
 import io.fulcrum.controlplane.config.ConfigVersions;
+import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,7 +75,7 @@ public class VirtualServiceService {
         ifMatch.check(entity.version);
         String before = JsonBodies.toJson(VirtualServiceMapper.toRecord(entity));
         entity.delete();
-        long version = versions.commit(new Change("delete", path(name), before, null, Change.Stamp.NONE, null));
+        long version = versions.commit(new Change("delete", path(name), before, null), Stamps.NONE);
         return new WriteResult<>(null, version, false, true);
     }
 
@@ -98,8 +99,7 @@ public class VirtualServiceService {
         VirtualServiceMapper.copyInto(wanted, entity);
         entity.persist();
         listeners.claim(entity.id, wanted.address(), wanted.protocol(), wanted.ports());
-        long version = versions.commit(new Change("create", path(wanted.name()), null, JsonBodies.toJson(wanted),
-                Change.Stamp.VIRTUAL_SERVICE, entity.id));
+        long version = versions.commit(new Change("create", path(wanted.name()), null, JsonBodies.toJson(wanted)), Stamps.virtualService(entity.id));
         return new WriteResult<>(wanted.withVersion(version), version, true, true);
     }
 
@@ -113,7 +113,7 @@ public class VirtualServiceService {
         VirtualServiceMapper.copyInto(wanted, entity);
         listeners.claim(entity.id, wanted.address(), wanted.protocol(), wanted.ports());
         long version = versions.commit(new Change(action, path(wanted.name()), JsonBodies.toJson(current),
-                JsonBodies.toJson(wanted), Change.Stamp.VIRTUAL_SERVICE, entity.id));
+                JsonBodies.toJson(wanted)), Stamps.virtualService(entity.id));
         return new WriteResult<>(wanted.withVersion(version), version, false, true);
     }
 
