@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,11 @@ public class SnapshotRefresher {
         try {
             ConfigState state = reader.read();
             if (state.version() == cache.currentVersion()) {
+                return;
+            }
+            List<String> problems = SnapshotConsistency.problems(state, cache.currentVersion());
+            if (!problems.isEmpty()) {
+                LOG.errorf("Not publishing configuration version %d: %s", state.version(), problems);
                 return;
             }
             cache.publish(ProtoMapper.toSnapshot(state));

@@ -26,13 +26,21 @@ import io.fulcrum.proto.v1.VirtualService;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import javax.sql.DataSource;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class ConfigSyncTest {
+
+    @Inject
+    DataSource dataSource;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -144,6 +152,35 @@ class ConfigSyncTest {
         }
         awaitDisconnected(nodeId);
         assertFalse(node(nodeId).getBoolean("connected"));
+    }
+
+    @Test
+    void aChangeCommittedByAnotherInstanceIsNoticedByPolling() throws Exception {
+        String name = uniqueName("elsewhere");
+        json().body(virtualService(name, uniqueAddress(), 80)).put(vsPath(name)).then().statusCode(201);
+        json().body("{\"address\": \"127.0.0.21\"}").put(rsPath(name, "rs")).then().statusCode(201);
+        try (NodeClient node = NodeClient.connect(uniqueName("node"), 0)) {
+            node.nextAtLeast(configVersion(), TIMEOUT);
+            long produced;
+            // What another control-plane instance's transaction looks like from here: no commit event.
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE real_server SET weight = 7 WHERE label = 'rs' AND virtual_service_id = "
+                            + "(SELECT id FROM virtual_service WHERE name = '" + name + "')");
+                    ResultSet bumped = statement.executeQuery(
+                            "UPDATE config_version SET version = version + 1 RETURNING version");
+                    bumped.next();
+                    produced = bumped.getLong(1);
+                }
+                connection.commit();
+            }
+            Snapshot snapshot = node.nextAtLeast(produced, TIMEOUT);
+            assertEquals(produced, snapshot.getVersion());
+            VirtualService vs = snapshot.getVirtualServicesList().stream()
+                    .filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+            assertEquals(7, vs.getRealServers(0).getWeight());
+        }
     }
 
     @Test
