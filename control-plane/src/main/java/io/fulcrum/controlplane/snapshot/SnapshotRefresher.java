@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,12 +24,12 @@ public class SnapshotRefresher {
 
     private static final Logger LOG = Logger.getLogger(SnapshotRefresher.class);
 
-    private final AtomicBoolean pending = new AtomicBoolean();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "snapshot-refresher");
         thread.setDaemon(true);
         return thread;
     });
+    private final CoalescingTask rebuild = new CoalescingTask(executor, this::rebuild);
 
     @Inject
     ConfigStateReader reader;
@@ -51,10 +50,7 @@ public class SnapshotRefresher {
     }
 
     public void requestRefresh() {
-        // Only the first request while none is queued submits; the queued task serves the rest.
-        if (pending.compareAndSet(false, true)) {
-            executor.execute(this::rebuild);
-        }
+        rebuild.request();
     }
 
     private void pollVersion() {
@@ -68,8 +64,6 @@ public class SnapshotRefresher {
     }
 
     private void rebuild() {
-        // Cleared before reading, so a commit landing during the read queues one more rebuild.
-        pending.set(false);
         try {
             ConfigState state = reader.read();
             if (state.version() == cache.currentVersion()) {

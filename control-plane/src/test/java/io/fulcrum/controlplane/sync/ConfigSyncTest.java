@@ -194,11 +194,16 @@ class ConfigSyncTest {
     @Test
     void aSecondStreamOfTheSameNodeReplacesTheFirst() throws Exception {
         String nodeId = uniqueName("twice");
-        try (NodeClient first = NodeClient.connect(nodeId, 0); NodeClient second = NodeClient.connect(nodeId, 0)) {
-            Status status = first.closed.get(10, TimeUnit.SECONDS);
-            assertEquals(Status.Code.ABORTED, status.getCode());
-            second.nextAtLeast(nonZeroVersion(), TIMEOUT);
-            assertTrue(node(nodeId).getBoolean("connected"));
+        long version = nonZeroVersion();
+        try (NodeClient first = NodeClient.connect(nodeId, 0)) {
+            // The first stream must be registered before the second says hello.
+            first.nextAtLeast(version, TIMEOUT);
+            try (NodeClient second = NodeClient.connect(nodeId, 0)) {
+                Status status = first.closed.get(10, TimeUnit.SECONDS);
+                assertEquals(Status.Code.ABORTED, status.getCode());
+                second.nextAtLeast(version, TIMEOUT);
+                assertTrue(node(nodeId).getBoolean("connected"));
+            }
         }
     }
 
@@ -229,7 +234,7 @@ class ConfigSyncTest {
                 }
             });
             nacker.start();
-            String sync = json().body(virtualService(name, uniqueAddress(), 80)).put(vsPath(name) + "?wait=1500ms")
+            String sync = json().body(virtualService(name, uniqueAddress(), 80)).put(vsPath(name) + "?wait=3s")
                     .then().statusCode(201).extract().header("Fulcrum-Sync");
             nacker.join(TIMEOUT.toMillis());
             assertTrue(sync.startsWith("pending; nodes="), sync);
