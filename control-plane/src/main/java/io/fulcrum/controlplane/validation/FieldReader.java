@@ -176,10 +176,6 @@ public final class FieldReader {
         return List.copyOf(ports);
     }
 
-    public void error(String field, String message) {
-        errors.add(new FieldError(path(field), path(field) + ": " + message));
-    }
-
     private static String render(JsonNode value) {
         String text = value.isTextual() ? value.asText() : value.toString();
         return text.length() > 80 ? text.substring(0, 77) + "..." : text;
