@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fulcrum.controlplane.config.ConfigVersions;
+import io.fulcrum.controlplane.config.ConsistentRead;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -33,6 +34,7 @@ public class AuditLog {
     /** The newest {@code limit} entries, newest first. */
     @Transactional
     public Page newest(int limit) {
+        ConsistentRead.begin(entityManager);
         return new Page(read(limit), versions.current());
     }
 

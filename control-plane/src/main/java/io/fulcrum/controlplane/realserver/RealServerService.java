@@ -6,6 +6,7 @@ import io.fulcrum.controlplane.api.JsonBodies;
 import io.fulcrum.controlplane.api.ProblemException;
 import io.fulcrum.controlplane.config.Change;
 import io.fulcrum.controlplane.config.ConfigVersions;
+import io.fulcrum.controlplane.config.ConsistentRead;
 import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
@@ -15,6 +16,7 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.util.List;
@@ -29,9 +31,12 @@ public class RealServerService {
 
     @Inject
     ConfigVersions versions;
+    @Inject
+    EntityManager entityManager;
 
     @Transactional
     public Read<List<RealServer>> list(String serviceName) {
+        ConsistentRead.begin(entityManager);
         VirtualServiceEntity service = virtualService(serviceName, false);
         List<RealServer> all = RealServerEntity.<RealServerEntity>list("virtualServiceId", Sort.by("label"), service.id)
                 .stream().map(RealServerEntity::toRecord).toList();
@@ -40,6 +45,7 @@ public class RealServerService {
 
     @Transactional
     public Read<RealServer> get(String serviceName, String label) {
+        ConsistentRead.begin(entityManager);
         VirtualServiceEntity service = virtualService(serviceName, false);
         return new Read<>(existing(service, label, false).toRecord(), versions.current());
     }

@@ -1,5 +1,6 @@
 package io.fulcrum.controlplane.snapshot;
 
+import io.fulcrum.controlplane.config.ConsistentRead;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.realserver.RealServerEntity;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
@@ -9,12 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.hibernate.Session;
 
 /**
  * Reads the version row and every virtual and real server in one REPEATABLE READ, read-only
@@ -28,13 +27,7 @@ public class ConfigStateReader {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public ConfigState read() {
-        Session session = entityManager.unwrap(Session.class);
-        // Must be the first statement of the transaction for PostgreSQL to accept it.
-        session.doWork(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
-        });
+        ConsistentRead.begin(entityManager);
         long version = currentVersion();
         Map<Long, List<RealServer>> realServers = new HashMap<>();
         for (RealServerEntity entity : RealServerEntity.<RealServerEntity>listAll(Sort.by("label"))) {

@@ -6,11 +6,13 @@ import io.fulcrum.controlplane.api.JsonBodies;
 import io.fulcrum.controlplane.api.ProblemException;
 import io.fulcrum.controlplane.config.Change;
 import io.fulcrum.controlplane.config.ConfigVersions;
+import io.fulcrum.controlplane.config.ConsistentRead;
 import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.util.List;
@@ -27,6 +29,8 @@ public class VirtualServiceService {
     @Inject
     ConfigVersions versions;
     @Inject
+    EntityManager entityManager;
+    @Inject
     ListenerClaims listeners;
 
     /** A read together with the configuration version it was read at. */
@@ -35,6 +39,7 @@ public class VirtualServiceService {
 
     @Transactional
     public Read<List<VirtualService>> list() {
+        ConsistentRead.begin(entityManager);
         List<VirtualService> all = VirtualServiceEntity.<VirtualServiceEntity>listAll(Sort.by("name")).stream()
                 .map(VirtualServiceMapper::toRecord).toList();
         return new Read<>(all, versions.current());
@@ -42,6 +47,7 @@ public class VirtualServiceService {
 
     @Transactional
     public Read<VirtualService> get(String name) {
+        ConsistentRead.begin(entityManager);
         return new Read<>(VirtualServiceMapper.toRecord(existing(name, false)), versions.current());
     }
 
