@@ -91,6 +91,29 @@ class HealthCheckerSocketTest {
     }
 
     @Test
+    void httpCheckPassesOnAnExpectedStatus() throws Exception {
+        try (ServerSocket http = new ServerSocket()) {
+            http.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread responder = new Thread(() -> respond(http, "HTTP/1.1 204 No Content"), "http");
+            responder.setDaemon(true);
+            responder.start();
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", http.getLocalPort()))
+                    .withHealthCheck(FAST.withType(HealthCheckType.HTTP)));
+            await("up", Duration.ofSeconds(5), () -> fixture.status("web", "rs1").health() == Health.UP);
+            assertEquals("HTTP 204", fixture.status("web", "rs1").healthReason());
+        }
+    }
+
+    @Test
+    void portFollowingRealServerIsCheckedOnTheServicePort() throws Exception {
+        try (TestRealServer follower = TestRealServer.start("rs1", "127.0.0.21", port)) {
+            fixture.apply(1, service("web", "127.0.0.10", port, realServer("rs1", "127.0.0.21", 0))
+                    .withHealthCheck(FAST));
+            await("up", Duration.ofSeconds(5), () -> fixture.status("web", "rs1").health() == Health.UP);
+        }
+    }
+
+    @Test
     void downServerGetsNoNewConnections() throws Exception {
         try (TestRealServer alive = TestRealServer.start("alive", "127.0.0.1", 0)) {
             fixture.apply(1, service("web", "127.0.0.1", port,

@@ -118,6 +118,20 @@ class TcpProxySocketTest {
     }
 
     @Test
+    void idleRealServerSideAlsoClosesThePair() throws Exception {
+        try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port()))
+                    .withTimeouts(Duration.ofHours(1), Duration.ofMillis(300), Duration.ofSeconds(2)));
+            try (TestClient client = new TestClient("127.0.0.1", port)) {
+                assertEquals("rs1", client.readLine());
+                assertTrue(client.closedByPeer());
+            }
+            await("pair accounted as closed", Duration.ofSeconds(5),
+                    () -> fixture.status("web").activeConnections() == 0);
+        }
+    }
+
+    @Test
     void portFollowingRealServerReceivesTheClientsPort() throws Exception {
         try (TestRealServer server = TestRealServer.start("follower", "127.0.0.21", port)) {
             fixture.apply(1, service("web", "127.0.0.10", port, realServer("follower", "127.0.0.21", 0)));
