@@ -48,6 +48,10 @@ public final class ControlPlaneClient implements AutoCloseable {
     public ControlPlaneClient(String target, NodeIdentity identity, SnapshotApplier applier, Runnable onApplied) {
         this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
                 .maxInboundMessageSize(MAX_SNAPSHOT_BYTES)
+                // Notices a control plane that vanished without closing the connection. gRPC servers
+                // refuse pings more often than every 5 minutes by default, hence 6.
+                .keepAliveTime(6, TimeUnit.MINUTES)
+                .keepAliveTimeout(20, TimeUnit.SECONDS)
                 .build();
         this.identity = identity;
         this.applier = applier;

@@ -17,7 +17,7 @@ final class SyncSession {
 
     synchronized void send(NodeMessage message) {
         if (!closed) {
-            requests.onNext(message);
+            onNext(message);
         }
     }
 
@@ -26,8 +26,18 @@ final class SyncSession {
         if (closed || !requests.isReady()) {
             return false;
         }
-        requests.onNext(message);
-        return true;
+        return onNext(message);
+    }
+
+    // The call may end underneath us; its observer's onError then schedules the reconnect.
+    private boolean onNext(NodeMessage message) {
+        try {
+            requests.onNext(message);
+            return true;
+        } catch (RuntimeException e) {
+            closed = true;
+            return false;
+        }
     }
 
     synchronized void close() {
