@@ -2,6 +2,7 @@ package io.fulcrum.dataplane;
 
 import io.fulcrum.dataplane.testing.FreePorts;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+// A child JVM that never prints its start line must fail the test, not hang the build.
+@Timeout(60)
 class DataPlaneProcessTest {
     @TempDir
     Path stateDir;
