@@ -15,17 +15,27 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
     private final ManagedProcess process;
     private final FulcrumApi api;
+    private final int httpPort;
     private final int grpcPort;
 
-    private ControlPlaneProcess(ManagedProcess process, FulcrumApi api, int grpcPort) {
+    private ControlPlaneProcess(ManagedProcess process, FulcrumApi api, int httpPort, int grpcPort) {
         this.process = process;
         this.api = api;
+        this.httpPort = httpPort;
         this.grpcPort = grpcPort;
     }
 
+    /** Starts on free ports. */
     public static ControlPlaneProcess start(Path jar, TestDatabase database, Path logDir) {
-        int httpPort = FreePorts.on("127.0.0.1");
-        int grpcPort = FreePorts.on("127.0.0.1");
+        return start(jar, database, logDir, FreePorts.on("127.0.0.1"), FreePorts.on("127.0.0.1"));
+    }
+
+    /** Starts a new process on the ports of this (stopped) one, so nodes reconnect to the address they know. */
+    public ControlPlaneProcess restart(Path jar, TestDatabase database, Path logDir) {
+        return start(jar, database, logDir, httpPort, grpcPort);
+    }
+
+    private static ControlPlaneProcess start(Path jar, TestDatabase database, Path logDir, int httpPort, int grpcPort) {
         Map<String, String> env = Map.of(
                 "FULCRUM_DB_URL", database.url(),
                 "FULCRUM_DB_USER", database.user(),
@@ -38,7 +48,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
                 List.of(ManagedProcess.java(), "-Xmx384m", "-jar", jar.toString()), env,
                 logDir.resolve("control-plane.log"));
         ControlPlaneProcess controlPlane = new ControlPlaneProcess(process,
-                new FulcrumApi(URI.create("http://127.0.0.1:" + httpPort)), grpcPort);
+                new FulcrumApi(URI.create("http://127.0.0.1:" + httpPort)), httpPort, grpcPort);
         try {
             controlPlane.awaitReady();
         } catch (RuntimeException | AssertionError e) {

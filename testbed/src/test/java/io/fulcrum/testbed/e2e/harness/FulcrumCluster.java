@@ -28,14 +28,17 @@ public final class FulcrumCluster implements AutoCloseable {
     private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(15);
 
     private final Path workDir;
+    private final Path controlPlaneJar;
     private final Path dataPlaneJar;
     private final TestDatabase database;
-    private final ControlPlaneProcess controlPlane;
+    private ControlPlaneProcess controlPlane;
     private final Map<String, DataPlaneNode> nodes = new LinkedHashMap<>();
     private final List<ManagedProcess> stoppedNodes = new ArrayList<>();
 
-    private FulcrumCluster(Path workDir, Path dataPlaneJar, TestDatabase database, ControlPlaneProcess controlPlane) {
+    private FulcrumCluster(Path workDir, Path controlPlaneJar, Path dataPlaneJar, TestDatabase database,
+                           ControlPlaneProcess controlPlane) {
         this.workDir = workDir;
+        this.controlPlaneJar = controlPlaneJar;
         this.dataPlaneJar = dataPlaneJar;
         this.database = database;
         this.controlPlane = controlPlane;
@@ -55,7 +58,7 @@ public final class FulcrumCluster implements AutoCloseable {
             database.close();
             throw e;
         }
-        FulcrumCluster cluster = new FulcrumCluster(workDir, dataPlaneJar, database, controlPlane);
+        FulcrumCluster cluster = new FulcrumCluster(workDir, controlPlaneJar, dataPlaneJar, database, controlPlane);
         try {
             cluster.useNodes(NODE_A, NODE_B);
         } catch (RuntimeException | AssertionError e) {
@@ -96,6 +99,8 @@ public final class FulcrumCluster implements AutoCloseable {
      * ones are connected and serve the current configuration version.
      */
     public void useNodes(String... ids) {
+        // A test that stopped the control plane and failed before restarting it must not break the next one.
+        restartControlPlane();
         List<String> wanted = List.of(ids);
         for (String id : List.copyOf(nodes.keySet())) {
             if (!wanted.contains(id)) {
@@ -108,6 +113,27 @@ public final class FulcrumCluster implements AutoCloseable {
             }
         }
         sync().awaitApplied(wanted, sync().currentVersion(), Duration.ofSeconds(30));
+    }
+
+    /** Stops the control plane (TERM); nodes keep serving what they have. */
+    public void stopControlPlane() {
+        controlPlane.close();
+    }
+
+    /** Starts a stopped control plane again on the same ports and database, and waits until it is ready. */
+    public void restartControlPlane() {
+        if (!controlPlane.process().isAlive()) {
+            controlPlane = controlPlane.restart(controlPlaneJar, database, workDir);
+        }
+    }
+
+    /**
+     * Stops the node and starts it again without waiting for the control plane: with the control plane down
+     * it must come back serving the snapshot it cached on disk.
+     */
+    public void restartNode(String id) {
+        stopNode(id);
+        nodes.put(id, DataPlaneNode.start(dataPlaneJar, id, controlPlane.grpcTarget(), workDir));
     }
 
     public void stopNode(String id) {

@@ -1,0 +1,84 @@
+package io.fulcrum.testbed.e2e;
+
+import io.fulcrum.testbed.api.FulcrumApi;
+import io.fulcrum.testbed.e2e.harness.ClusterExtension;
+import io.fulcrum.testbed.e2e.harness.FreePorts;
+import io.fulcrum.testbed.e2e.harness.FulcrumCluster;
+import io.fulcrum.testbed.e2e.harness.LineClient;
+import io.fulcrum.testbed.e2e.harness.NameServer;
+import io.fulcrum.testbed.e2e.harness.Poll;
+import io.fulcrum.testbed.e2e.harness.Specs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Nodes keep serving their last good snapshot while the control plane is down; a node restarted during
+ * the outage serves the snapshot it cached on disk; when the control plane returns, the nodes reconnect.
+ */
+@ExtendWith(ClusterExtension.class)
+class ControlPlaneOutageIT {
+
+    private static final String SERVICE = "Outage";
+
+    private FulcrumCluster cluster;
+    private NameServer server;
+
+    @BeforeEach
+    void start(FulcrumCluster cluster) {
+        this.cluster = cluster;
+        cluster.useNodes(FulcrumCluster.NODE_A, FulcrumCluster.NODE_B);
+        server = NameServer.start("outage", "127.0.0.34");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        cluster.restartControlPlane();
+        cluster.api().delete(FulcrumApi.virtualService(SERVICE));
+        server.close();
+    }
+
+    @Test
+    void nodesServeThroughAnOutageAndARestartedNodeServesItsCachedSnapshot() throws IOException {
+        FulcrumApi api = cluster.api();
+        int port = FreePorts.on(Specs.VIRTUAL_ADDRESS);
+        cluster.awaitApplied(api.put(FulcrumApi.virtualService(SERVICE), Specs.virtualService(SERVICE, port, "weighted-round-robin")));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "outage"), Specs.realServer(server, 100)));
+        InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+
+        cluster.stopControlPlane();
+        askMany(target, "both nodes, control plane down");
+
+        // Only node-a from here on, restarted while the control plane is still down: it has nothing but its disk.
+        cluster.stopNode(FulcrumCluster.NODE_B);
+        cluster.restartNode(FulcrumCluster.NODE_A);
+        Poll.until("the restarted node to serve its cached snapshot", Duration.ofSeconds(15),
+                () -> askQuietly(target) != null);
+        askMany(target, "node-a restarted from its cached snapshot");
+
+        cluster.restartControlPlane();
+        cluster.useNodes(FulcrumCluster.NODE_A, FulcrumCluster.NODE_B);
+        askMany(target, "after the control plane returned");
+    }
+
+    private static void askMany(InetSocketAddress target, String phase) throws IOException {
+        for (int i = 0; i < 20; i++) {
+            assertEquals("outage", LineClient.askOnce("127.0.0." + (100 + i), target), phase);
+        }
+    }
+
+    private static String askQuietly(InetSocketAddress target) {
+        try {
+            return LineClient.askOnce("127.0.0.100", target);
+        } catch (IOException notYet) {
+            return null;
+        }
+    }
+}
