@@ -6,6 +6,7 @@ import io.fulcrum.testbed.e2e.harness.ConnectionLoad;
 import io.fulcrum.testbed.e2e.harness.ConnectionLoad.Attempt;
 import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.FulcrumCluster;
+import io.fulcrum.testbed.e2e.harness.LineClient;
 import io.fulcrum.testbed.e2e.harness.NameServer;
 import io.fulcrum.testbed.e2e.harness.Overview;
 import io.fulcrum.testbed.e2e.harness.Poll;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,6 +66,14 @@ class HealthFailoverIT {
                 () -> "up".equals(overview.health(SERVICE, "victim")) && "up".equals(overview.health(SERVICE, "survivor")));
 
         InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+        // Long-lived connections opened before the kill: the ones on the survivor must not notice anything.
+        List<LineClient> longLived = new ArrayList<>();
+        List<String> longLivedServers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            LineClient client = LineClient.connect("127.0.0." + (70 + i), target);
+            longLived.add(client);
+            longLivedServers.add(client.ask());
+        }
         long killedAt;
         long detectedAt;
         List<Attempt> attempts;
@@ -80,6 +90,15 @@ class HealthFailoverIT {
             load.close();
             attempts = load.attempts();
         }
+
+        for (int i = 0; i < longLived.size(); i++) {
+            try (LineClient client = longLived.get(i)) {
+                if ("survivor".equals(longLivedServers.get(i))) {
+                    assertEquals("survivor", client.ask(), "long-lived connection " + i + " on the survivor");
+                }
+            }
+        }
+        assertTrue(longLivedServers.contains("survivor"), "some long-lived connections on the survivor: " + longLivedServers);
 
         long detectionMs = (detectedAt - killedAt) / 1_000_000;
         System.out.println("victim down after " + detectionMs + "ms; " + attempts.size() + " connections, "
