@@ -1,0 +1,88 @@
+package io.fulcrum.testbed.e2e;
+
+import io.fulcrum.testbed.e2e.harness.FreePorts;
+import io.fulcrum.testbed.e2e.harness.ManagedProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * deploy/local/run.sh, the one command that runs Fulcrum: it brings up everything, the RAS example answers on
+ * 127.0.0.10:8880 and :8443, and TERM stops every process it started. Skipped when the example's fixed
+ * addresses are already taken (a local Fulcrum running on this machine).
+ */
+class RunScriptIT {
+
+    private static final Path SCRIPT = Path.of("..", "deploy", "local", "run.sh").toAbsolutePath().normalize();
+    private static final List<String> EXAMPLE_ENDPOINTS = List.of("127.0.0.10:8443", "127.0.0.10:8880",
+            "127.0.0.21:8443", "127.0.0.21:8880", "127.0.0.22:8443", "127.0.0.22:8880");
+
+    @TempDir
+    Path home;
+
+    @Test
+    void runScriptServesTheExampleAndStopsEverythingOnTerm() throws Exception {
+        assumeTrue(EXAMPLE_ENDPOINTS.stream().noneMatch(RunScriptIT::listening), "example addresses in use; skipped");
+        assertTrue(Files.isRegularFile(Path.of(System.getProperty("fulcrum.controlPlane.jar")))
+                && Files.isRegularFile(Path.of(System.getProperty("fulcrum.dataPlane.jar"))),
+                "package the planes first, so run.sh does not build");
+        int httpPort = FreePorts.on("127.0.0.1");
+        Map<String, String> env = Map.of(
+                "FULCRUM_HOME", home.toString(),
+                "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
+                "QUARKUS_GRPC_SERVER_PORT", Integer.toString(FreePorts.on("127.0.0.1")),
+                "FULCRUM_PG_PORT", Integer.toString(FreePorts.on("127.0.0.1")));
+
+        List<ProcessHandle> started;
+        try (ManagedProcess run = ManagedProcess.start("run.sh", List.of("bash", SCRIPT.toString()), env,
+                Path.of("target", "e2e", "run-script.log").toAbsolutePath())) {
+            run.awaitOutput("Ctrl-C stops everything.", Duration.ofSeconds(150));
+            started = ProcessHandle.of(run.pid()).orElseThrow().descendants().toList();
+
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int port : new int[] {8880, 8443}) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.10:" + port + "/"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode());
+                assertTrue(response.body().matches("RAS_Server[12] 127\\.0\\.0\\.2[12]:" + port + "\n"), response.body());
+            }
+            assertTrue(run.output().contains("nodes node-1 applied configuration version"), run.output());
+
+            run.close();
+            assertFalse(run.isAlive(), "run.sh exits on TERM");
+            assertTrue(run.output().contains("stopping postgres"), run.tail(20));
+        }
+        for (ProcessHandle child : started) {
+            assertFalse(child.isAlive(),
+                    "run.sh left " + child.pid() + " " + child.info().commandLine().orElse("") + " running");
+        }
+        assertFalse(EXAMPLE_ENDPOINTS.stream().anyMatch(RunScriptIT::listening), "example listeners closed");
+    }
+
+    private static boolean listening(String endpoint) {
+        String[] parts = endpoint.split(":");
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(parts[0], Integer.parseInt(parts[1])), 500);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+}
