@@ -25,6 +25,8 @@ public final class RealServer {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder connectFailures = new LongAdder();
+    private final LongAdder datagramsIn = new LongAdder();
+    private final LongAdder datagramsOut = new LongAdder();
 
     public RealServer(RealServerConfig config) {
         this.config = config;
@@ -92,6 +94,26 @@ public final class RealServer {
 
     public void addBytesOut(long bytes) {
         bytesOut.add(bytes);
+    }
+
+    /** A datagram of {@code bytes} sent to it on behalf of a client. */
+    public void datagramIn(int bytes) {
+        datagramsIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    /** A datagram of {@code bytes} it sent back to a client. */
+    public void datagramOut(int bytes) {
+        datagramsOut.increment();
+        bytesOut.add(bytes);
+    }
+
+    public long datagramsIn() {
+        return datagramsIn.sum();
+    }
+
+    public long datagramsOut() {
+        return datagramsOut.sum();
     }
 
     public void applyHealth(HealthTransition transition) {

@@ -24,6 +24,7 @@ public record VirtualServiceConfig(
         Duration clientIdleTimeout,
         Duration serverIdleTimeout,
         Duration connectTimeout,
+        FlowSettings flows,
         List<RealServerConfig> realServers) {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(12);
@@ -40,6 +41,7 @@ public record VirtualServiceConfig(
         Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
         Objects.requireNonNull(serverIdleTimeout, "serverIdleTimeout");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(flows, "flows");
         ports = List.copyOf(ports);
         realServers = List.copyOf(realServers);
     }
@@ -49,7 +51,8 @@ public record VirtualServiceConfig(
                                            List<RealServerConfig> realServers) {
         return new VirtualServiceConfig(name, address, ports, Protocol.TCP, Layer.LAYER_7,
                 Algorithm.WEIGHTED_LEAST_CONNECTIONS, PersistenceConfig.none(), HealthCheckConfig.defaults(),
-                null, false, DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, realServers);
+                null, false, DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, FlowSettings.defaults(),
+                realServers);
     }
 
     public ListenerIdentity listenerIdentity() {
@@ -58,48 +61,66 @@ public record VirtualServiceConfig(
 
     public VirtualServiceConfig withRealServers(List<RealServerConfig> newRealServers) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
                 newRealServers);
     }
 
     public VirtualServiceConfig withPorts(List<Integer> newPorts) {
         return new VirtualServiceConfig(name, address, newPorts, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
                 realServers);
     }
 
     public VirtualServiceConfig withAlgorithm(Algorithm newAlgorithm) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, newAlgorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
                 realServers);
     }
 
     public VirtualServiceConfig withPersistence(PersistenceConfig newPersistence) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, newPersistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
                 realServers);
     }
 
     public VirtualServiceConfig withHealthCheck(HealthCheckConfig newHealthCheck) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                newHealthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                newHealthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
                 realServers);
     }
 
     public VirtualServiceConfig withFallback(Endpoint newFallback) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, newFallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                healthCheck, newFallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
                 realServers);
     }
 
     public VirtualServiceConfig withProxyProtocol(boolean enabled) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, enabled, clientIdleTimeout, serverIdleTimeout, connectTimeout,
+                healthCheck, fallback, enabled, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                realServers);
+    }
+
+    /** A layer-4 UDP service with every setting at its product default. */
+    public static VirtualServiceConfig udp(String name, InetAddress address, List<Integer> ports,
+                                           List<RealServerConfig> realServers) {
+        return tcp(name, address, ports, realServers).withTransport(Protocol.UDP, Layer.LAYER_4);
+    }
+
+    public VirtualServiceConfig withTransport(Protocol newProtocol, Layer newLayer) {
+        return new VirtualServiceConfig(name, address, ports, newProtocol, newLayer, algorithm, persistence,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                realServers);
+    }
+
+    public VirtualServiceConfig withFlows(FlowSettings newFlows) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, newFlows,
                 realServers);
     }
 
     public VirtualServiceConfig withTimeouts(Duration clientIdle, Duration serverIdle, Duration connect) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdle, serverIdle, connect, realServers);
+                healthCheck, fallback, proxyProtocol, clientIdle, serverIdle, connect, flows, realServers);
     }
 }

@@ -3,6 +3,7 @@ package io.fulcrum.dataplane.controlplane;
 import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.Endpoint;
+import io.fulcrum.dataplane.config.FlowSettings;
 import io.fulcrum.dataplane.config.HealthCheckConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
 import io.fulcrum.dataplane.config.Layer;
@@ -77,10 +78,14 @@ public final class ProtoMapper {
         return new VirtualServiceConfig(name, IpLiterals.parse(at + ": address", proto.getAddress()), ports,
                 protocol(proto.getProtocol()), layer(proto.getLayer()), algorithm(proto.getAlgorithm()),
                 persistence(proto.getPersistence()), healthCheck(at, proto.getHealthCheck()), fallback,
-                proto.getProxyProtocol(),
+                // PROXY protocol is a layer-7 feature: a layer-4 service forwards exactly what it receives.
+                proto.getProxyProtocol() && layer(proto.getLayer()) == Layer.LAYER_7,
                 millis(proto.getClientIdleTimeoutMs(), VirtualServiceConfig.DEFAULT_IDLE_TIMEOUT),
                 millis(proto.getServerIdleTimeoutMs(), VirtualServiceConfig.DEFAULT_IDLE_TIMEOUT),
                 millis(proto.getConnectTimeoutMs(), VirtualServiceConfig.DEFAULT_CONNECT_TIMEOUT),
+                new FlowSettings(millis(proto.getFlowIdleTimeoutMs(), FlowSettings.DEFAULT_IDLE_TIMEOUT),
+                        proto.getMaxFlows() == 0 ? FlowSettings.DEFAULT_MAX_FLOWS
+                                : positive(at + ": maxFlows", proto.getMaxFlows())),
                 realServers);
     }
 
@@ -138,7 +143,12 @@ public final class ProtoMapper {
                     .setBytesIn(service.bytesIn())
                     .setBytesOut(service.bytesOut())
                     .setRefusedConnections(service.refusedConnections())
-                    .setFallbackConnections(service.fallbackConnections());
+                    .setFallbackConnections(service.fallbackConnections())
+                    .setDroppedFlows(service.datagrams().droppedFlows())
+                    .setRepinnedFlows(service.datagrams().repinnedFlows())
+                    .setDatagramsIn(service.datagrams().in())
+                    .setDatagramsOut(service.datagrams().out())
+                    .setDroppedDatagrams(service.datagrams().dropped());
             for (RealServerStatus server : service.realServers()) {
                 stats.addRealServers(RealServerStats.newBuilder()
                         .setLabel(server.label())
@@ -149,7 +159,9 @@ public final class ProtoMapper {
                         .setTotalConnections(server.totalConnections())
                         .setBytesIn(server.bytesIn())
                         .setBytesOut(server.bytesOut())
-                        .setConnectFailures(server.connectFailures()));
+                        .setConnectFailures(server.connectFailures())
+                        .setDatagramsIn(server.datagramsIn())
+                        .setDatagramsOut(server.datagramsOut()));
             }
             report.addVirtualServices(stats);
         }
@@ -207,6 +219,13 @@ public final class ProtoMapper {
                     + " (expected " + min + "..65535)");
         }
         return port;
+    }
+
+    private static int positive(String field, int value) throws InvalidSnapshotException {
+        if (value < 1) {
+            throw new InvalidSnapshotException(field + ": " + Integer.toUnsignedString(value) + " (expected 1..)");
+        }
+        return value;
     }
 
     private static int nonNegative(String field, int value) throws InvalidSnapshotException {

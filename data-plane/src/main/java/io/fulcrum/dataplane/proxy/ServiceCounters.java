@@ -2,7 +2,7 @@ package io.fulcrum.dataplane.proxy;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Connection and byte counters of one virtual service, updated from every event loop without locks. */
+/** Connection, byte and datagram counters of one virtual service, updated from every event loop without locks. */
 public final class ServiceCounters {
     private final LongAdder active = new LongAdder();
     private final LongAdder total = new LongAdder();
@@ -10,6 +10,11 @@ public final class ServiceCounters {
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder fallback = new LongAdder();
+    private final LongAdder datagramsIn = new LongAdder();
+    private final LongAdder datagramsOut = new LongAdder();
+    private final LongAdder droppedDatagrams = new LongAdder();
+    private final LongAdder droppedFlows = new LongAdder();
+    private final LongAdder repinnedFlows = new LongAdder();
 
     public void connectionOpened() {
         active.increment();
@@ -34,6 +39,50 @@ public final class ServiceCounters {
 
     public void fallbackUsed() {
         fallback.increment();
+    }
+
+    /** One datagram of {@code bytes} from a client. */
+    public void datagramIn(int bytes) {
+        datagramsIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    /** One datagram of {@code bytes} back to a client. */
+    public void datagramOut(int bytes) {
+        datagramsOut.increment();
+        bytesOut.add(bytes);
+    }
+
+    public void datagramDropped() {
+        droppedDatagrams.increment();
+    }
+
+    public void flowDropped() {
+        droppedFlows.increment();
+    }
+
+    public void flowRepinned() {
+        repinnedFlows.increment();
+    }
+
+    public long datagramsIn() {
+        return datagramsIn.sum();
+    }
+
+    public long datagramsOut() {
+        return datagramsOut.sum();
+    }
+
+    public long droppedDatagrams() {
+        return droppedDatagrams.sum();
+    }
+
+    public long droppedFlows() {
+        return droppedFlows.sum();
+    }
+
+    public long repinnedFlows() {
+        return repinnedFlows.sum();
     }
 
     public long active() {

@@ -12,5 +12,7 @@ public record RealServerStatus(
         long totalConnections,
         long bytesIn,
         long bytesOut,
-        long connectFailures) {
+        long connectFailures,
+        long datagramsIn,
+        long datagramsOut) {
 }

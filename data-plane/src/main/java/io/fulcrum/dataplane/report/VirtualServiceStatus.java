@@ -11,6 +11,7 @@ public record VirtualServiceStatus(
         long bytesOut,
         long refusedConnections,
         long fallbackConnections,
+        DatagramStatus datagrams,
         List<RealServerStatus> realServers) {
 
     public VirtualServiceStatus {

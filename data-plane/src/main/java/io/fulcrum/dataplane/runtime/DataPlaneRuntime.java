@@ -70,7 +70,7 @@ public final class DataPlaneRuntime implements AutoCloseable {
                     target = new VirtualService(config, group, healthListener, clockMillis);
                     created.put(config.name(), target);
                 }
-                bound.put(config.name(), ListenerSet.bind(group, config, target.initializer()));
+                bound.put(config.name(), target.bindListeners(config));
             }
         } catch (ApplyException e) {
             bound.values().forEach(ListenerSet::close);

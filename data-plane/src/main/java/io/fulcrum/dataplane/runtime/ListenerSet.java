@@ -3,6 +3,7 @@ package io.fulcrum.dataplane.runtime;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -16,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bound sockets of one virtual service: one SO_REUSEPORT listener per port and event loop,
- * so the kernel spreads accepts across loops (and across nodes sharing the host), and each
+ * The bound sockets of one virtual service: one SO_REUSEPORT socket per port and event loop (TCP
+ * listeners or UDP service sockets), so the kernel spreads accepts and flows across loops (and across nodes sharing the host), and each
  * accepted connection stays on the loop that accepted it.
  */
 final class ListenerSet {
@@ -27,8 +28,19 @@ final class ListenerSet {
         this.channels = channels;
     }
 
+    /** Binds one socket of a service on one event loop. */
+    @FunctionalInterface
+    interface SocketBinder {
+        ChannelFuture bind(EventLoop loop, InetSocketAddress address);
+    }
+
+    /** TCP listeners whose accepted connections get {@code childHandler}. */
+    static SocketBinder tcp(ChannelHandler childHandler) {
+        return (loop, address) -> bootstrap(loop, childHandler).bind(address);
+    }
+
     /** Binds everything or nothing: on failure the listeners bound so far are closed. */
-    static ListenerSet bind(EventLoopGroup group, VirtualServiceConfig config, ChannelHandler childHandler)
+    static ListenerSet bind(EventLoopGroup group, VirtualServiceConfig config, SocketBinder binder)
             throws ApplyException {
         List<Channel> bound = new ArrayList<>();
         int currentPort = 0;
@@ -37,8 +49,7 @@ final class ListenerSet {
                 currentPort = port;
                 for (EventExecutor executor : group) {
                     EventLoop loop = (EventLoop) executor;
-                    bound.add(bootstrap(loop, childHandler)
-                            .bind(new InetSocketAddress(config.address(), port)).sync().channel());
+                    bound.add(binder.bind(loop, new InetSocketAddress(config.address(), port)).sync().channel());
                 }
             }
             return new ListenerSet(List.copyOf(bound));

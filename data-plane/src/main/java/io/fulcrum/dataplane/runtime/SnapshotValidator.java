@@ -21,9 +21,6 @@ final class SnapshotValidator {
             if (!names.add(service.name())) {
                 throw new ApplyException("virtual service " + service.name() + ": name used twice");
             }
-            if (service.protocol() == Protocol.UDP) {
-                throw new ApplyException("virtual service " + service.name() + ": udp not supported yet");
-            }
             if (service.ports().isEmpty()) {
                 throw new ApplyException("virtual service " + service.name() + ": no ports");
             }

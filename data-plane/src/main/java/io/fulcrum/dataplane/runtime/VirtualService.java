@@ -3,6 +3,7 @@ package io.fulcrum.dataplane.runtime;
 import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.balance.RealServerSelector;
 import io.fulcrum.dataplane.config.AdminState;
+import io.fulcrum.dataplane.config.Protocol;
 import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.RealServerKey;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
@@ -13,6 +14,8 @@ import io.fulcrum.dataplane.health.HealthTransition;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.fulcrum.dataplane.proxy.tcp.TcpProxyInitializer;
+import io.fulcrum.dataplane.proxy.udp.UdpForwarder;
+import io.fulcrum.dataplane.report.DatagramStatus;
 import io.fulcrum.dataplane.report.RealServerStatus;
 import io.fulcrum.dataplane.report.VirtualServiceStatus;
 import io.netty.channel.EventLoop;
@@ -40,6 +43,7 @@ final class VirtualService implements ProxiedService {
     private final RealServerSelector selector;
     private final ServiceCounters counters = new ServiceCounters();
     private final TcpProxyInitializer initializer = new TcpProxyInitializer(this);
+    private final UdpForwarder udp;
     private final Map<RealServerKey, RealServer> realServers = new LinkedHashMap<>();
     private final Map<RealServerKey, HealthChecker> checkers = new HashMap<>();
     private volatile VirtualServiceConfig config;
@@ -52,6 +56,7 @@ final class VirtualService implements ProxiedService {
         this.nodeListener = nodeListener;
         this.clockMillis = clockMillis;
         this.selector = new RealServerSelector(clockMillis);
+        this.udp = new UdpForwarder(this, clockMillis);
         update(config);
     }
 
@@ -70,8 +75,11 @@ final class VirtualService implements ProxiedService {
         return counters;
     }
 
-    TcpProxyInitializer initializer() {
-        return initializer;
+    /** Binds the sockets {@code newConfig} asks for (TCP listeners or UDP service sockets). */
+    ListenerSet bindListeners(VirtualServiceConfig newConfig) throws ApplyException {
+        ListenerSet.SocketBinder binder = newConfig.protocol() == Protocol.UDP
+                ? udp::bind : ListenerSet.tcp(initializer);
+        return ListenerSet.bind(group, newConfig, binder);
     }
 
     /** Swaps in new settings; the next connection uses them, live ones are untouched. */
@@ -106,6 +114,8 @@ final class VirtualService implements ProxiedService {
         listeners = newListeners;
         if (old != null) {
             old.close();
+            // Replies of live flows would leave from sockets that are gone: their clients start new flows.
+            udp.endFlows();
         }
     }
 
@@ -114,6 +124,7 @@ final class VirtualService implements ProxiedService {
             listeners.close();
             listeners = null;
         }
+        udp.close();
     }
 
     /** Stops accepting and checking; live connections finish on their own. */
@@ -128,10 +139,13 @@ final class VirtualService implements ProxiedService {
         List<RealServerStatus> servers = new ArrayList<>();
         for (RealServer s : selector.servers()) {
             servers.add(new RealServerStatus(s.label(), s.health(), s.healthReason(), s.healthChangedAtMillis(),
-                    s.activeConnections(), s.totalConnections(), s.bytesIn(), s.bytesOut(), s.connectFailures()));
+                    s.activeConnections(), s.totalConnections(), s.bytesIn(), s.bytesOut(), s.connectFailures(),
+                    s.datagramsIn(), s.datagramsOut()));
         }
         return new VirtualServiceStatus(config.name(), counters.active(), counters.total(), counters.bytesIn(),
-                counters.bytesOut(), counters.refusedConnections(), counters.fallbackConnections(), servers);
+                counters.bytesOut(), counters.refusedConnections(), counters.fallbackConnections(),
+                new DatagramStatus(counters.datagramsIn(), counters.datagramsOut(), counters.droppedDatagrams(),
+                        counters.droppedFlows(), counters.repinnedFlows()), servers);
     }
 
     private void retire(RealServerKey key, RealServer server) {

@@ -119,16 +119,4 @@ class RuntimeApplyTest {
             assertEquals(2, fixture.status("web", "a").totalConnections());
         }
     }
-
-    @Test
-    void udpServicesAreRefusedForNow() {
-        VirtualServiceConfig udp = new VirtualServiceConfig("dns", RuntimeFixture.ip("127.0.0.1"), List.of(port),
-                io.fulcrum.dataplane.config.Protocol.UDP, io.fulcrum.dataplane.config.Layer.LAYER_4,
-                io.fulcrum.dataplane.config.Algorithm.SOURCE_HASH,
-                io.fulcrum.dataplane.config.PersistenceConfig.none(),
-                io.fulcrum.dataplane.config.HealthCheckConfig.defaults(), null, false,
-                java.time.Duration.ofHours(1), java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(1), List.of());
-        ApplyException refused = assertThrows(ApplyException.class, () -> fixture.apply(1, udp));
-        assertTrue(refused.getMessage().contains("udp not supported yet"));
-    }
 }

@@ -18,6 +18,7 @@ final class BackendInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        SpliceRelay.prepare(channel);
         channel.pipeline().addLast(
                 new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
                 new BackendHandler(connection));

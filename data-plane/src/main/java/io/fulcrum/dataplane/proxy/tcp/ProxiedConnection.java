@@ -21,6 +21,9 @@ final class ProxiedConnection {
     private boolean frontendInputDone;
     private boolean backendInputDone;
     private boolean closed;
+    private boolean spliced;
+    private long bytesAtLastIdleCheck;
+    private long bytesMoved;
 
     ProxiedConnection(Channel frontend, ServiceCounters counters) {
         this.frontend = frontend;
@@ -47,18 +50,68 @@ final class ProxiedConnection {
     void attach(Channel upstream, RealServer server, ByteBuf proxyHeader) {
         this.backend = upstream;
         this.realServer = server;
+        boolean splice = SpliceRelay.possible(frontend, upstream);
         if (proxyHeader != null) {
-            upstream.writeAndFlush(proxyHeader).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+            // The header goes out through the pipeline first; splicing may only start once it is written.
+            upstream.writeAndFlush(proxyHeader).addListener((ChannelFutureListener) future -> {
+                if (!future.isSuccess()) {
+                    upstream.pipeline().fireExceptionCaught(future.cause());
+                } else if (splice && !closed) {
+                    startSplice();
+                }
+            });
+            if (splice) {
+                return;
+            }
+        } else if (splice) {
+            startSplice();
+            return;
         }
         frontend.read();
         upstream.read();
+    }
+
+    private void startSplice() {
+        spliced = true;
+        SpliceRelay.start(frontend, backend);
+    }
+
+    boolean spliced() {
+        return spliced;
+    }
+
+    /** Adds what splice moved since the last call to the byte counters (spliced bytes bypass channelRead). */
+    void countSpliced() {
+        if (!spliced) {
+            return;
+        }
+        countRead(frontend, SpliceRelay.takeBytesRead(frontend));
+        countRead(backend, SpliceRelay.takeBytesRead(backend));
+    }
+
+    /**
+     * Idle check for a spliced pair: spliced bytes pass no handler, so the idle timer cannot see
+     * them; the pair is idle only when no byte moved since the previous idle event.
+     */
+    boolean idleSinceLastCheck() {
+        if (!spliced) {
+            return true;
+        }
+        countSpliced();
+        boolean idle = bytesMoved == bytesAtLastIdleCheck;
+        bytesAtLastIdleCheck = bytesMoved;
+        return idle;
     }
 
     Channel peerOf(Channel channel) {
         return channel == frontend ? backend : frontend;
     }
 
-    void countRead(Channel from, int bytes) {
+    void countRead(Channel from, long bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        bytesMoved += bytes;
         if (from == frontend) {
             counters.addBytesIn(bytes);
             if (realServer != null) {
@@ -100,6 +153,7 @@ final class ProxiedConnection {
             return;
         }
         closed = true;
+        countSpliced();
         counters.connectionClosed();
         frontend.close();
         if (backend != null) {

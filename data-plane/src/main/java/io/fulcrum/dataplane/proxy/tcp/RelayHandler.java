@@ -44,6 +44,11 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
         if (peer == null) {
             return;
         }
+        if (connection.spliced()) {
+            // Splice writes and paces reads itself; only the counters need the news.
+            connection.countSpliced();
+            return;
+        }
         peer.flush();
         if (peer.isWritable()) {
             ctx.channel().read();
@@ -53,7 +58,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Channel peer = connection == null ? null : connection.peerOf(ctx.channel());
-        if (peer != null && ctx.channel().isWritable()) {
+        if (peer != null && !connection.spliced() && ctx.channel().isWritable()) {
             peer.read();
         }
         ctx.fireChannelWritabilityChanged();
@@ -68,6 +73,9 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } else if (evt instanceof IdleStateEvent) {
+            if (connection != null && !connection.idleSinceLastCheck()) {
+                return;
+            }
             LOG.log(Level.DEBUG, "closing idle connection {0}", ctx.channel());
             closePair(ctx);
         } else {

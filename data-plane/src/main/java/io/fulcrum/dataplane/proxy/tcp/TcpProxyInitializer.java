@@ -17,6 +17,7 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        SpliceRelay.prepare(channel);
         long idleMillis = service.config().clientIdleTimeout().toMillis();
         channel.pipeline().addLast(
                 new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),

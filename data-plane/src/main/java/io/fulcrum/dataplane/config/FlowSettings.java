@@ -1,0 +1,30 @@
+package io.fulcrum.dataplane.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a UDP virtual service keeps its flows (one per client address and port).
+ *
+ * @param idleTimeout a flow ends after this long without a datagram in either direction
+ * @param maxFlows    the most live flows; datagrams that would open one more are dropped
+ */
+public record FlowSettings(Duration idleTimeout, int maxFlows) {
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    public static final int DEFAULT_MAX_FLOWS = 10_000;
+
+    public FlowSettings {
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        if (maxFlows < 1) {
+            throw new IllegalArgumentException("maxFlows: " + maxFlows + " (expected 1..)");
+        }
+    }
+
+    public static FlowSettings defaults() {
+        return new FlowSettings(DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_FLOWS);
+    }
+
+    public FlowSettings withIdle(Duration newIdleTimeout) {
+        return new FlowSettings(newIdleTimeout, maxFlows);
+    }
+}

@@ -1,0 +1,33 @@
+package io.fulcrum.dataplane.proxy.udp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+
+/**
+ * Datagram size and batching settings shared by service and upstream sockets. Reads use recvmmsg
+ * with slots one byte larger than the maximum, so a datagram that fills its slot was truncated by
+ * the kernel: it is oversized and dropped, never forwarded cut short.
+ */
+final class DatagramLimits {
+    /** Largest payload forwarded: a jumbo frame's. Larger datagrams are dropped and counted. */
+    static final int MAX_DATAGRAM_SIZE = 9000;
+    static final int SLOT_SIZE = MAX_DATAGRAM_SIZE + 1;
+    /** Datagrams read by one recvmmsg call. */
+    static final int BATCH = 16;
+
+    private DatagramLimits() {
+    }
+
+    static boolean oversized(int size) {
+        return size > MAX_DATAGRAM_SIZE;
+    }
+
+    static void configure(Channel channel, int lowWater, int highWater) {
+        channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT_SIZE);
+        channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(SLOT_SIZE * BATCH));
+        channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(lowWater, highWater));
+    }
+}

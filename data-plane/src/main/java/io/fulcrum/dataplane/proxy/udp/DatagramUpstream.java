@@ -1,0 +1,60 @@
+package io.fulcrum.dataplane.proxy.udp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollDatagramChannel;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A flow's upstream: an epoll UDP socket on an ephemeral port of the node (so the real server sees
+ * the node's address, SNAT) connected to the real server, on the event loop of the service socket
+ * that opened it, so a flow's datagrams are relayed without cross-thread hand-offs.
+ */
+final class DatagramUpstream implements FlowUpstream {
+    private static final int LOW_WATER = 128 * 1024;
+    private static final int HIGH_WATER = 256 * 1024;
+
+    private final Channel channel;
+
+    private DatagramUpstream(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** The opener used in production: registration and connect complete inline on the flow's loop. */
+    static final UpstreamOpener OPENER = (table, flow, target) -> open(table, flow, target);
+
+    private static FlowUpstream open(FlowTable table, UdpFlow flow, InetSocketAddress target) {
+        EventLoop loop = flow.listener().eventLoop();
+        EpollDatagramChannel channel = new EpollDatagramChannel();
+        DatagramLimits.configure(channel, LOW_WATER, HIGH_WATER);
+        DatagramUpstream upstream = new DatagramUpstream(channel);
+        channel.pipeline().addLast(new UpstreamHandler(table, flow));
+        // On the loop, register and connect run inline: the socket is connected before the first write.
+        loop.register(channel);
+        channel.connect(target);
+        channel.closeFuture().addListener(closed -> table.upstreamClosed(flow, upstream));
+        return upstream;
+    }
+
+    @Override
+    public boolean send(ByteBuf payload) {
+        if (!channel.isActive() || !channel.isWritable()) {
+            payload.release();
+            return false;
+        }
+        channel.write(payload, channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}

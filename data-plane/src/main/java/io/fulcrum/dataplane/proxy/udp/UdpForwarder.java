@@ -1,0 +1,72 @@
+package io.fulcrum.dataplane.proxy.udp;
+
+import io.fulcrum.dataplane.proxy.ProxiedService;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Layer-4 SNAT UDP forwarding of one virtual service: binds its service sockets and owns its flow
+ * table, whose idle flows are swept periodically on one event loop (no timer per flow).
+ */
+public final class UdpForwarder {
+    static final long SWEEP_MILLIS = 100;
+    private static final int LOW_WATER = 512 * 1024;
+    private static final int HIGH_WATER = 1024 * 1024;
+
+    private final FlowTable table;
+    private ScheduledFuture<?> sweep;
+
+    public UdpForwarder(ProxiedService service, LongSupplier clockMillis) {
+        this.table = new FlowTable(service, DatagramUpstream.OPENER, clockMillis);
+    }
+
+    /** Binds one SO_REUSEPORT service socket on the loop; the kernel keeps a client on one socket. */
+    public synchronized ChannelFuture bind(EventLoop loop, InetSocketAddress address) {
+        if (sweep == null) {
+            sweep = loop.scheduleAtFixedRate(table::expireIdle, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        return new Bootstrap()
+                .group(loop)
+                .channel(EpollDatagramChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(EpollChannelOption.SO_REUSEPORT, true)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .handler(new ChannelInitializer<EpollDatagramChannel>() {
+                    @Override
+                    protected void initChannel(EpollDatagramChannel channel) {
+                        DatagramLimits.configure(channel, LOW_WATER, HIGH_WATER);
+                        channel.pipeline().addLast(new UdpListenerHandler(table));
+                    }
+                })
+                .bind(address);
+    }
+
+    public int liveFlows() {
+        return table.liveFlows();
+    }
+
+    /** Ends every flow, e.g. because the service sockets their replies leave from were replaced. */
+    public void endFlows() {
+        table.endAll();
+    }
+
+    /** Ends every flow (their service sockets are gone) and stops sweeping. */
+    public synchronized void close() {
+        if (sweep != null) {
+            sweep.cancel(false);
+            sweep = null;
+        }
+        table.endAll();
+    }
+}

@@ -1,0 +1,61 @@
+package io.fulcrum.dataplane.proxy.udp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Relays a real server's replies to the flow's client through the service socket, so they come
+ * from the address and port the client sent to; one flush per read batch (sendmmsg).
+ */
+final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(UpstreamHandler.class.getName());
+
+    private final FlowTable table;
+    private final UdpFlow flow;
+    private Channel pendingFlush;
+
+    UpstreamHandler(FlowTable table, UdpFlow flow) {
+        this.table = table;
+        this.flow = flow;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        DatagramPacket packet = (DatagramPacket) msg;
+        try {
+            int size = packet.content().readableBytes();
+            Channel listener = flow.listener();
+            if (DatagramLimits.oversized(size) || !listener.isActive() || !listener.isWritable()) {
+                table.counters().datagramDropped();
+                return;
+            }
+            flow.touch(table.nowMillis());
+            listener.write(new DatagramPacket(packet.content().retain(), flow.key().client()),
+                    listener.voidPromise());
+            pendingFlush = listener;
+            table.counters().datagramOut(size);
+            flow.server().datagramOut(size);
+        } finally {
+            packet.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (pendingFlush != null) {
+            pendingFlush.flush();
+            pendingFlush = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // E.g. ICMP port unreachable from a real server that stopped: the datagram is lost, the flow is not.
+        table.counters().datagramDropped();
+        LOG.log(Level.DEBUG, "upstream of {0}: {1}", flow.key(), cause.toString());
+    }
+}
