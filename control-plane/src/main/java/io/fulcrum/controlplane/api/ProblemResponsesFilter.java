@@ -1,5 +1,6 @@
 package io.fulcrum.controlplane.api;
 
+import io.fulcrum.controlplane.warning.WarningsSchema;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -11,7 +12,8 @@ import org.eclipse.microprofile.openapi.models.media.Schema;
 
 /**
  * Documents the single error shape once: adds the Problem schema and, to every API operation, the
- * problem+json answers its HTTP method can give, so resources need not repeat them.
+ * problem+json answers its HTTP method can give, so resources need not repeat them. It also
+ * documents the response-only "warnings" member, since this is the service's one OpenAPI filter.
  */
 public class ProblemResponsesFilter implements OASFilter {
 
@@ -32,6 +34,7 @@ public class ProblemResponsesFilter implements OASFilter {
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         openAPI.getComponents().addSchema("Problem", problemSchema());
+        WarningsSchema.addTo(openAPI);
         if (openAPI.getPaths() == null) {
             return;
         }

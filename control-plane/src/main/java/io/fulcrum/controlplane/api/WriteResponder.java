@@ -1,5 +1,6 @@
 package io.fulcrum.controlplane.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulcrum.controlplane.config.Versioned;
 import io.fulcrum.controlplane.config.WriteResult;
 import io.fulcrum.controlplane.sync.NodeRegistry;
@@ -18,12 +19,13 @@ public class WriteResponder {
 
     public Response respond(WriteResult<? extends Versioned> result, Duration wait, URI createdAt) {
         Response.ResponseBuilder response;
+        Object body = body(result);
         if (result.resource() == null) {
             response = Response.noContent();
         } else if (result.created()) {
-            response = Response.created(createdAt).entity(result.resource());
+            response = Response.created(createdAt).entity(body);
         } else {
-            response = Response.ok(result.resource());
+            response = Response.ok(body);
         }
         if (result.resource() != null) {
             response.header("ETag", IfMatch.etag(result.resource().version()));
@@ -33,6 +35,17 @@ public class WriteResponder {
             response.header(ApiHeaders.SYNC, nodes.awaitApplied(result.configVersion(), wait));
         }
         return response.build();
+    }
+
+    /** The resource itself, or its JSON with a "warnings" member added when there are any. */
+    private static Object body(WriteResult<? extends Versioned> result) {
+        if (result.resource() == null || result.warnings().isEmpty()) {
+            return result.resource();
+        }
+        ObjectNode tree = JsonBodies.toTree(result.resource());
+        var warnings = tree.putArray("warnings");
+        result.warnings().forEach(warning -> warnings.add(JsonBodies.toTree(warning)));
+        return tree;
     }
 
     /** A read: the body, its ETag when it is a single resource, and the configuration version read at. */

@@ -8,11 +8,14 @@ import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.realserver.RealServerEntity;
 import io.fulcrum.controlplane.realserver.RealServerService;
+import io.fulcrum.controlplane.snapshot.ConfigState.ConfiguredVirtualService;
 import io.fulcrum.controlplane.virtualservice.ListenerClaims;
 import io.fulcrum.controlplane.virtualservice.VirtualService;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceMapper;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceService;
+import io.fulcrum.controlplane.warning.LayerMix;
+import io.fulcrum.controlplane.warning.Warning;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -70,6 +73,7 @@ public class ConfigApplier {
         final List<RealServerEntity> removedServers = new ArrayList<>();
         final Map<VirtualServiceEntity, VirtualService> writtenServices = new LinkedHashMap<>();
         final List<Map.Entry<String, RealServer>> writtenServers = new ArrayList<>();
+        List<Warning> warnings = List.of();
 
         void record(String action, String path, Object before, Object after) {
             (action.equals("create") ? create : action.equals("delete") ? delete : replace).add(path);
@@ -77,13 +81,15 @@ public class ConfigApplier {
         }
 
         ConfigPlan plan(boolean dryRun, boolean changed, long version) {
-            return new ConfigPlan(dryRun, changed, version, create, replace, delete);
+            return new ConfigPlan(dryRun, changed, version, create, replace, delete, warnings);
         }
     }
 
     private static Work plan(List<DesiredVirtualService> desired, Map<String, VirtualServiceEntity> stored,
             Map<Long, Map<String, RealServerEntity>> storedServers) {
         Work work = new Work();
+        work.warnings = LayerMix.forDocument(desired.stream()
+                .map(d -> new ConfiguredVirtualService(d.virtualService(), d.realServers())).toList());
         Map<String, DesiredVirtualService> wanted = new LinkedHashMap<>();
         desired.forEach(d -> wanted.put(d.virtualService().name(), d));
         for (VirtualServiceEntity entity : stored.values()) {

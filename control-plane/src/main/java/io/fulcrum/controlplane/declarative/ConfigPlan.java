@@ -1,13 +1,17 @@
 package io.fulcrum.controlplane.declarative;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fulcrum.controlplane.warning.Warning;
 import java.util.List;
 
 /**
  * What applying a configuration document does (or did): resource paths to create, replace and
- * delete, and the configuration version after it (the current one for a dry run or no change).
+ * delete, the configuration version after it (the current one for a dry run or no change), and
+ * warnings about the document (present only when there are any).
  */
-@JsonPropertyOrder({"dryRun", "changed", "configVersion", "create", "replace", "delete"})
+@JsonPropertyOrder({"dryRun", "changed", "configVersion", "create", "replace", "delete", "warnings"})
 public record ConfigPlan(boolean dryRun, boolean changed, long configVersion, List<String> create,
-        List<String> replace, List<String> delete) {
+        List<String> replace, List<String> delete,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Warning> warnings) {
 }

@@ -29,17 +29,11 @@ public final class OverviewBuilder {
     private static Overview.VirtualServiceStatus virtualService(ConfigState.ConfiguredVirtualService configured,
             Map<String, NodeStats> reports) {
         VirtualService vs = configured.virtualService();
-        long connections = 0;
-        long total = 0;
-        long bytesIn = 0;
-        long bytesOut = 0;
+        NodeStats.VirtualServiceStats sum = new NodeStats.VirtualServiceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
         for (NodeStats report : reports.values()) {
             NodeStats.VirtualServiceStats stats = report.virtualServices().get(vs.name());
             if (stats != null) {
-                connections += stats.connections();
-                total += stats.totalConnections();
-                bytesIn += stats.bytesIn();
-                bytesOut += stats.bytesOut();
+                sum = plus(sum, stats);
             }
         }
         List<Overview.RealServerStatus> servers = new ArrayList<>();
@@ -47,7 +41,17 @@ public final class OverviewBuilder {
             servers.add(realServer(vs.name(), rs, reports));
         }
         return new Overview.VirtualServiceStatus(vs.name(), vs.address(), vs.ports(), vs.protocol(), vs.layer(),
-                status(servers), connections, total, bytesIn, bytesOut, servers);
+                status(servers), sum.connections(), sum.totalConnections(), sum.bytesIn(), sum.bytesOut(),
+                sum.droppedFlows(), sum.repinnedFlows(), sum.datagramsIn(), sum.datagramsOut(),
+                sum.droppedDatagrams(), servers);
+    }
+
+    private static NodeStats.VirtualServiceStats plus(NodeStats.VirtualServiceStats a, NodeStats.VirtualServiceStats b) {
+        return new NodeStats.VirtualServiceStats(a.connections() + b.connections(),
+                a.totalConnections() + b.totalConnections(), a.bytesIn() + b.bytesIn(), a.bytesOut() + b.bytesOut(),
+                a.droppedFlows() + b.droppedFlows(), a.repinnedFlows() + b.repinnedFlows(),
+                a.datagramsIn() + b.datagramsIn(), a.datagramsOut() + b.datagramsOut(),
+                a.droppedDatagrams() + b.droppedDatagrams(), Map.of());
     }
 
     private static Overview.RealServerStatus realServer(String service, RealServer rs, Map<String, NodeStats> reports) {
@@ -57,6 +61,8 @@ public final class OverviewBuilder {
         long total = 0;
         long bytesIn = 0;
         long bytesOut = 0;
+        long datagramsIn = 0;
+        long datagramsOut = 0;
         for (Map.Entry<String, NodeStats> report : reports.entrySet()) {
             NodeStats.VirtualServiceStats vsStats = report.getValue().virtualServices().get(service);
             NodeStats.RealServerStats stats = vsStats == null ? null : vsStats.realServers().get(rs.label());
@@ -72,9 +78,12 @@ public final class OverviewBuilder {
             total += stats.totalConnections();
             bytesIn += stats.bytesIn();
             bytesOut += stats.bytesOut();
+            datagramsIn += stats.datagramsIn();
+            datagramsOut += stats.datagramsOut();
         }
         return new Overview.RealServerStatus(rs.label(), rs.address(), rs.port(), rs.weight(), rs.state(),
-                combinedHealth(healthByNode), reason, connections, total, bytesIn, bytesOut, healthByNode);
+                combinedHealth(healthByNode), reason, connections, total, bytesIn, bytesOut, datagramsIn, datagramsOut,
+                healthByNode);
     }
 
     /** unknown without reports; down if any node says down; up if all say up; unknown otherwise. */

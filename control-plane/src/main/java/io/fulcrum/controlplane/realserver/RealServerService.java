@@ -9,7 +9,11 @@ import io.fulcrum.controlplane.config.ConfigVersions;
 import io.fulcrum.controlplane.config.ConsistentRead;
 import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
+import io.fulcrum.controlplane.snapshot.ConfigStateReader;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
+import io.fulcrum.controlplane.virtualservice.VirtualServiceMapper;
+import io.fulcrum.controlplane.warning.LayerMix;
+import io.fulcrum.controlplane.warning.Warning;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceService;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceService.Read;
 import io.quarkus.panache.common.Parameters;
@@ -96,20 +100,27 @@ public class RealServerService {
         entity.persist();
         long version = versions.commit(new Change("create", path(serviceName, wanted.label()), null,
                 JsonBodies.toJson(wanted)), Stamps.realServer(entity.id));
-        return new WriteResult<>(wanted.withVersion(version), version, true, true);
+        return new WriteResult<>(wanted.withVersion(version), version, true, true).withWarnings(layerMix(service, wanted));
     }
 
     private WriteResult<RealServer> replace(RealServerEntity entity, String serviceName, RealServer wanted,
             String action) {
         RealServer current = entity.toRecord();
+        VirtualServiceEntity service = VirtualServiceEntity.findById(entity.virtualServiceId);
         if (current.sameConfiguration(wanted)) {
-            return new WriteResult<>(current, versions.current(), false, false);
+            return new WriteResult<>(current, versions.current(), false, false).withWarnings(layerMix(service, current));
         }
-        checkEndpoint(VirtualServiceEntity.findById(entity.virtualServiceId), wanted, entity.id);
+        checkEndpoint(service, wanted, entity.id);
         entity.copyFrom(wanted);
         long version = versions.commit(new Change(action, path(serviceName, wanted.label()),
                 JsonBodies.toJson(current), JsonBodies.toJson(wanted)), Stamps.realServer(entity.id));
-        return new WriteResult<>(wanted.withVersion(version), version, false, true);
+        return new WriteResult<>(wanted.withVersion(version), version, false, true).withWarnings(layerMix(service, wanted));
+    }
+
+    /** Advice, never a refusal: the same endpoint behind layer 7 and layer 4 works in Fulcrum. */
+    private static List<Warning> layerMix(VirtualServiceEntity service, RealServer server) {
+        return LayerMix.forRealServer(ConfigStateReader.virtualServices(), VirtualServiceMapper.toRecord(service),
+                server, "address");
     }
 
     /** Two real servers of one virtual service may not share address and port (null port counts as one value). */

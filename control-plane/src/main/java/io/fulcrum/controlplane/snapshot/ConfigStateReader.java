@@ -29,6 +29,14 @@ public class ConfigStateReader {
     public ConfigState read() {
         ConsistentRead.begin(entityManager);
         long version = currentVersion();
+        return new ConfigState(version, virtualServices());
+    }
+
+    /**
+     * Every virtual service with its real servers as the caller's transaction sees them, including
+     * its own unflushed changes (queries flush first).
+     */
+    public static List<ConfigState.ConfiguredVirtualService> virtualServices() {
         Map<Long, List<RealServer>> realServers = new HashMap<>();
         for (RealServerEntity entity : RealServerEntity.<RealServerEntity>listAll(Sort.by("label"))) {
             realServers.computeIfAbsent(entity.virtualServiceId, id -> new ArrayList<>()).add(entity.toRecord());
@@ -38,7 +46,7 @@ public class ConfigStateReader {
             services.add(new ConfigState.ConfiguredVirtualService(VirtualServiceMapper.toRecord(entity),
                     List.copyOf(realServers.getOrDefault(entity.id, List.of()))));
         }
-        return new ConfigState(version, List.copyOf(services));
+        return List.copyOf(services);
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

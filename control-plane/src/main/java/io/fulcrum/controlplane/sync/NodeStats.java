@@ -6,12 +6,14 @@ import java.util.Map;
 /** The latest report of one node: counters and observed health per virtual and real server. */
 public record NodeStats(long appliedVersion, Instant receivedAt, Map<String, VirtualServiceStats> virtualServices) {
 
+    /** For UDP, connections are live flows; the flow and datagram counters stay 0 for TCP. */
     public record VirtualServiceStats(long connections, long totalConnections, long bytesIn, long bytesOut,
+            long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
             Map<String, RealServerStats> realServers) {
     }
 
     /** health is "up", "down" or "unknown", as the node observes it. */
     public record RealServerStats(String health, String healthReason, long connections, long totalConnections,
-            long bytesIn, long bytesOut) {
+            long bytesIn, long bytesOut, long datagramsIn, long datagramsOut) {
     }
 }

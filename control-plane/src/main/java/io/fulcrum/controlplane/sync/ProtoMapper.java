@@ -50,7 +50,9 @@ public final class ProtoMapper {
                 .setProxyProtocol(vs.proxyProtocol())
                 .setClientIdleTimeoutMs(Durations.parseMillis(vs.clientIdleTimeout()))
                 .setServerIdleTimeoutMs(Durations.parseMillis(vs.serverIdleTimeout()))
-                .setConnectTimeoutMs(Durations.parseMillis(vs.connectTimeout()));
+                .setConnectTimeoutMs(Durations.parseMillis(vs.connectTimeout()))
+                .setFlowIdleTimeoutMs(Durations.parseMillis(vs.flowIdleTimeout()))
+                .setMaxFlows(vs.maxFlows());
         if (vs.fallback() != null) {
             builder.setFallback(Endpoint.newBuilder().setAddress(vs.fallback().address()).setPort(vs.fallback().port()));
         }
@@ -122,10 +124,13 @@ public final class ProtoMapper {
             Map<String, NodeStats.RealServerStats> servers = new LinkedHashMap<>();
             for (RealServerStats rs : vs.getRealServersList()) {
                 servers.put(rs.getLabel(), new NodeStats.RealServerStats(health(rs.getHealth()), rs.getHealthReason(),
-                        rs.getActiveConnections(), rs.getTotalConnections(), rs.getBytesIn(), rs.getBytesOut()));
+                        rs.getActiveConnections(), rs.getTotalConnections(), rs.getBytesIn(), rs.getBytesOut(),
+                        rs.getDatagramsIn(), rs.getDatagramsOut()));
             }
             services.put(vs.getName(), new NodeStats.VirtualServiceStats(vs.getActiveConnections(),
-                    vs.getTotalConnections(), vs.getBytesIn(), vs.getBytesOut(), Map.copyOf(servers)));
+                    vs.getTotalConnections(), vs.getBytesIn(), vs.getBytesOut(), vs.getDroppedFlows(),
+                    vs.getRepinnedFlows(), vs.getDatagramsIn(), vs.getDatagramsOut(), vs.getDroppedDatagrams(),
+                    Map.copyOf(servers)));
         }
         return new NodeStats(report.getAppliedVersion(), receivedAt, Map.copyOf(services));
     }

@@ -12,7 +12,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"name", "address", "ports", "protocol", "layer", "algorithm", "persistence", "healthCheck",
-        "fallback", "proxyProtocol", "clientIdleTimeout", "serverIdleTimeout", "connectTimeout", "version"})
+        "fallback", "proxyProtocol", "clientIdleTimeout", "serverIdleTimeout", "connectTimeout", "flowIdleTimeout", "maxFlows", "version"})
 public record VirtualService(
         @Schema(pattern = "[A-Za-z0-9_.-]{1,64}", examples = "RAS-SG-HTTPS") String name,
         @Schema(description = "IPv4 or IPv6 literal", examples = "127.0.0.10") String address,
@@ -28,6 +28,10 @@ public record VirtualService(
         @Schema(description = "Duration such as 30s, 6m, 12h", defaultValue = "12h") String clientIdleTimeout,
         @Schema(description = "Duration such as 30s, 6m, 12h", defaultValue = "12h") String serverIdleTimeout,
         @Schema(description = "Duration such as 500ms, 5s", defaultValue = "5s") String connectTimeout,
+        @Schema(description = "udp: a flow (one client address:port) ends after this long without a datagram",
+                defaultValue = "5m") String flowIdleTimeout,
+        @Schema(description = "udp: most live flows; new flows beyond it are dropped and counted",
+                minimum = "1", maximum = "1000000", defaultValue = "10000") int maxFlows,
         @Schema(readOnly = true, description = "Configuration version that last changed it; also the ETag") Long version) implements Versioned {
 
     public static final List<String> PROTOCOLS = List.of("tcp", "udp");
@@ -62,7 +66,8 @@ public record VirtualService(
 
     public VirtualService withVersion(Long newVersion) {
         return new VirtualService(name, address, ports, protocol, layer, algorithm, persistence, healthCheck,
-                fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, newVersion);
+                fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flowIdleTimeout, maxFlows,
+                newVersion);
     }
 
     /** True when both describe the same configuration, whatever versions they carry. */

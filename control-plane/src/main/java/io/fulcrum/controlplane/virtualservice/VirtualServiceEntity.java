@@ -58,6 +58,10 @@ public class VirtualServiceEntity extends PanacheEntityBase {
     public long serverIdleTimeoutMs;
     @Column(name = "connect_timeout_ms")
     public long connectTimeoutMs;
+    @Column(name = "flow_idle_timeout_ms")
+    public long flowIdleTimeoutMs;
+    @Column(name = "max_flows")
+    public int maxFlows;
     /** Configuration version of the last change; stamped by ConfigVersions in the committing statement. */
     public long version;
 

@@ -21,7 +21,7 @@ public final class VirtualServiceMapper {
         return new VirtualService(e.name, e.address, List.copyOf(Arrays.asList(e.ports)), e.protocol, e.layer,
                 e.algorithm, persistence, healthCheck, fallback, e.proxyProtocol,
                 Durations.format(e.clientIdleTimeoutMs), Durations.format(e.serverIdleTimeoutMs),
-                Durations.format(e.connectTimeoutMs), e.version);
+                Durations.format(e.connectTimeoutMs), Durations.format(e.flowIdleTimeoutMs), e.maxFlows, e.version);
     }
 
     /** Overwrites every configurable column of {@code e}; id and version are left alone. */
@@ -49,5 +49,7 @@ public final class VirtualServiceMapper {
         e.clientIdleTimeoutMs = Durations.parseMillis(v.clientIdleTimeout());
         e.serverIdleTimeoutMs = Durations.parseMillis(v.serverIdleTimeout());
         e.connectTimeoutMs = Durations.parseMillis(v.connectTimeout());
+        e.flowIdleTimeoutMs = Durations.parseMillis(v.flowIdleTimeout());
+        e.maxFlows = v.maxFlows();
     }
 }

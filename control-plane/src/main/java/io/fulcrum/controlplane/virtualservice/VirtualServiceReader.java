@@ -19,13 +19,14 @@ public final class VirtualServiceReader {
     static final String ADDRESS = "an IPv4 or IPv6 literal";
     private static final Set<String> FIELDS = Set.of("name", "address", "ports", "protocol", "layer", "algorithm",
             "persistence", "healthCheck", "fallback", "proxyProtocol", "clientIdleTimeout", "serverIdleTimeout",
-            "connectTimeout", "version");
+            "connectTimeout", "flowIdleTimeout", "maxFlows", "version");
     private static final Set<String> PERSISTENCE_FIELDS = Set.of("mode", "timeout");
     private static final Set<String> HEALTH_CHECK_FIELDS =
             Set.of("type", "interval", "timeout", "rise", "fall", "port", "path", "expectStatus");
     private static final Set<String> ENDPOINT_FIELDS = Set.of("address", "port");
     private static final Pattern STATUS_RANGE = Pattern.compile("([1-5][0-9]{2})(?:-([1-5][0-9]{2}))?");
     private static final int MAX_PORTS = 64;
+    private static final int DEFAULT_MAX_FLOWS = 10_000;
 
     private VirtualServiceReader() {
     }
@@ -69,12 +70,18 @@ public final class VirtualServiceReader {
         VirtualService.HealthCheck healthCheck = healthCheck(fields, errors);
         VirtualService.Endpoint fallback = fallback(fields, errors);
         boolean proxyProtocol = fields.bool("proxyProtocol", false);
+        if (proxyProtocol && layer == 4) {
+            // Layer 4 forwards packets untouched; a PROXY header belongs to a proxied layer-7 stream.
+            fields.rejectText("proxyProtocol", "true", "false at layer 4 (PROXY protocol needs layer 7)");
+        }
         Long clientIdle = fields.duration("clientIdleTimeout", 12 * 3_600_000L, 1);
         Long serverIdle = fields.duration("serverIdleTimeout", 12 * 3_600_000L, 1);
         Long connect = fields.duration("connectTimeout", 5_000L, 1);
+        Long flowIdle = fields.duration("flowIdleTimeout", 300_000L, 1);
+        Integer maxFlows = fields.integer("maxFlows", DEFAULT_MAX_FLOWS, 1, 1_000_000);
         return new VirtualService(name, address, ports, protocol, layer, algorithm, persistence, healthCheck,
                 fallback, proxyProtocol, Durations.format(clientIdle), Durations.format(serverIdle),
-                Durations.format(connect), null);
+                Durations.format(connect), Durations.format(flowIdle), maxFlows, null);
     }
 
     private static VirtualService.Persistence persistence(FieldReader parent, List<FieldError> errors) {

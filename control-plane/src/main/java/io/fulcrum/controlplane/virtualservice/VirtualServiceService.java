@@ -9,6 +9,8 @@ import io.fulcrum.controlplane.config.ConfigVersions;
 import io.fulcrum.controlplane.config.ConsistentRead;
 import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
+import io.fulcrum.controlplane.snapshot.ConfigStateReader;
+import io.fulcrum.controlplane.warning.LayerMix;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -120,7 +122,10 @@ public class VirtualServiceService {
         listeners.claim(entity.id, wanted.address(), wanted.protocol(), wanted.ports());
         long version = versions.commit(new Change(action, path(wanted.name()), JsonBodies.toJson(current),
                 JsonBodies.toJson(wanted)), Stamps.virtualService(entity.id));
-        return new WriteResult<>(wanted.withVersion(version), version, false, true);
+        WriteResult<VirtualService> result = new WriteResult<>(wanted.withVersion(version), version, false, true);
+        // Only a layer change can newly mix layers on its real servers; advice, never a refusal.
+        return current.layer() == wanted.layer() ? result : result.withWarnings(
+                LayerMix.forVirtualService(ConfigStateReader.virtualServices(), wanted.name(), "layer"));
     }
 
     private void checkListeners(VirtualService wanted, Long ownId) {

@@ -97,6 +97,35 @@ class ConfigDocumentApiTest {
     }
 
     @Test
+    void sameRealServerBehindLayerSevenAndLayerFourIsAppliedWithWarnings() {
+        String https = uniqueName("ras-https");
+        String udp = uniqueName("ras-udp");
+        String address = uniqueAddress();
+        String doc = """
+                {"virtualServices": [
+                  {"name": "%s", "address": "%s", "ports": [8443],
+                   "realServers": [{"label": "RAS_Server1", "address": "127.0.0.21"}]},
+                  {"name": "%s", "address": "%s", "ports": [8443], "protocol": "udp", "layer": 4,
+                   "persistence": {"mode": "source-ip", "timeout": "6h"}, "healthCheck": {"type": "ping"},
+                   "realServers": [{"label": "RAS_Server1", "address": "127.0.0.21"},
+                                   {"label": "RAS_Server2", "address": "127.0.0.22"}]}
+                ]}""".formatted(https, address, udp, address);
+        json().body(doc).put("/api/v1/config?dryRun=true").then().statusCode(200)
+                .body("warnings.field", contains("virtualServices[1].realServers[0].address"))
+                .body("warnings[0].message", org.hamcrest.Matchers.startsWith(
+                        "real server 127.0.0.21:8443 also serves layer-7 virtual service " + https + ";"));
+        json().body(doc).put("/api/v1/config").then().statusCode(200)
+                .body("changed", equalTo(true))
+                .body("warnings", org.hamcrest.Matchers.hasSize(1));
+        given().get(vsPath(udp)).then().statusCode(200)
+                .body("persistence.timeout", equalTo("6h"))
+                .body("maxFlows", equalTo(10000));
+        json().body(document(uniqueName("plain-a"), uniqueName("plain-b"), uniqueAddress()))
+                .put("/api/v1/config").then().statusCode(200)
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("warnings")));
+    }
+
+    @Test
     void listenersAndEndpointsMayMoveWithinOneDocument() {
         String a = uniqueName("swap-a");
         String b = uniqueName("swap-b");

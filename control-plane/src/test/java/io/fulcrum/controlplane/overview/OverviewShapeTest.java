@@ -32,14 +32,15 @@ class OverviewShapeTest {
         assertEquals(configVersion(), overview.getLong("configVersion"));
         Map<String, Object> vs = overview.getMap("virtualServices.find { it.name == '" + name + "' }");
         assertEquals(Set.of("name", "address", "ports", "protocol", "layer", "status", "connections",
-                "totalConnections", "bytesIn", "bytesOut", "realServers"), vs.keySet());
+                "totalConnections", "bytesIn", "bytesOut", "droppedFlows", "repinnedFlows", "datagramsIn", "datagramsOut",
+                "droppedDatagrams", "realServers"), vs.keySet());
         assertEquals(address, vs.get("address"));
         assertEquals("tcp", vs.get("protocol"));
         // Its only real server is drained, so nothing can take new connections.
         assertEquals("down", vs.get("status"));
         Map<String, Object> rs = overview.getMap("virtualServices.find { it.name == '" + name + "' }.realServers[0]");
         assertEquals(Set.of("label", "address", "port", "weight", "state", "health", "healthReason", "connections",
-                "totalConnections", "bytesIn", "bytesOut", "healthByNode"), rs.keySet());
+                "totalConnections", "bytesIn", "bytesOut", "datagramsIn", "datagramsOut", "healthByNode"), rs.keySet());
         assertEquals("drain", rs.get("state"));
         assertEquals("unknown", rs.get("health"));
         assertEquals(5, rs.get("weight"));

@@ -14,7 +14,7 @@ class SnapshotConsistencyTest {
         return new VirtualService(name, "127.0.0.10", List.of(port), "tcp", 7, "weighted-least-connections",
                 new VirtualService.Persistence("none", null),
                 new VirtualService.HealthCheck("connect", "2s", "2s", 2, 3, null, null, null),
-                null, false, "12h", "12h", "5s", 1L);
+                null, false, "12h", "12h", "5s", "5m", 10_000, 1L);
     }
 
     private static RealServer server(String label) {

@@ -67,6 +67,13 @@ class VirtualServiceValidationTest {
                 Arguments.of("\"clientIdleTimeout\": \"-1s\"", "clientIdleTimeout", "ms|s|m|h|d"),
                 Arguments.of("\"serverIdleTimeout\": 30", "serverIdleTimeout", "ms|s|m|h|d"),
                 Arguments.of("\"connectTimeout\": \"5 s\"", "connectTimeout", "ms|s|m|h|d"),
+                Arguments.of("\"protocol\": \"udp\", \"layer\": 4, \"proxyProtocol\": true", "proxyProtocol", "needs layer 7"),
+                Arguments.of("\"layer\": 4, \"proxyProtocol\": true", "proxyProtocol", "needs layer 7"),
+                Arguments.of("\"flowIdleTimeout\": \"0s\"", "flowIdleTimeout", "ms|s|m|h|d"),
+                Arguments.of("\"flowIdleTimeout\": \"5 minutes\"", "flowIdleTimeout", "ms|s|m|h|d"),
+                Arguments.of("\"maxFlows\": 0", "maxFlows", "1..1000000"),
+                Arguments.of("\"maxFlows\": 1000001", "maxFlows", "1..1000000"),
+                Arguments.of("\"maxFlows\": \"many\"", "maxFlows", "1..1000000"),
                 Arguments.of("\"colour\": \"blue\"", "colour", "unknown field"));
     }
 
