@@ -15,11 +15,15 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A tiny HTTP/1.1 real server that answers every request with its name and the address:port that took it. */
+/**
+ * A tiny real server: on each listed address:port it answers HTTP/1.1 requests (TCP) and datagrams
+ * (UDP) with its name and the address:port that took them.
+ */
 public final class DemoRealServer {
 
     private final String name;
     private final List<HttpServer> servers = new ArrayList<>();
+    private final List<UdpEchoListener> udpListeners = new ArrayList<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
 
     DemoRealServer(String name) {
@@ -46,7 +50,7 @@ public final class DemoRealServer {
         DemoRealServer server = new DemoRealServer(name);
         server.start(listens);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "demo-real-server-stop"));
-        System.out.println("demo real server " + name + " listening on " + listens);
+        System.out.println("demo real server " + name + " listening on " + listens + " (tcp http and udp)");
     }
 
     void start(List<InetSocketAddress> listens) throws IOException {
@@ -56,11 +60,13 @@ public final class DemoRealServer {
             server.setExecutor(workers);
             server.start();
             servers.add(server);
+            udpListeners.add(UdpEchoListener.start(name, listen));
         }
     }
 
     void stop() {
         servers.forEach(server -> server.stop(0));
+        udpListeners.forEach(UdpEchoListener::close);
         workers.shutdownNow();
     }
 

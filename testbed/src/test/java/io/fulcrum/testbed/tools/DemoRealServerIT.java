@@ -7,10 +7,14 @@ import io.fulcrum.testbed.e2e.harness.TestbedTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -37,6 +41,26 @@ class DemoRealServerIT {
                 assertEquals(200, response.statusCode());
                 assertEquals("RAS_Server9 127.0.0.29:" + port + "\n", response.body());
                 assertEquals("RAS_Server9", response.headers().firstValue("X-Real-Server").orElse(null));
+            }
+        }
+    }
+
+    @Test
+    void answersEachDatagramWithItsNameTheListenerAndThePayload() throws Exception {
+        int port = FreePorts.on("127.0.0.29");
+        try (ManagedProcess server = TestbedTool.start("demo-udp", DemoRealServer.class, work.resolve("demo-udp.log"),
+                "--name", "RAS_Server9", "--listen", "127.0.0.29:" + port);
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.30", 0))) {
+            server.awaitOutput("listening", Duration.ofSeconds(20));
+            client.setSoTimeout(5_000);
+            for (String payload : new String[] {"hello\n", "second"}) {
+                byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+                client.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress("127.0.0.29", port)));
+                DatagramPacket reply = new DatagramPacket(new byte[512], 512);
+                client.receive(reply);
+                assertEquals("RAS_Server9 127.0.0.29:" + port + " " + payload.strip() + "\n",
+                        new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
+                assertEquals(new InetSocketAddress("127.0.0.29", port), reply.getSocketAddress());
             }
         }
     }

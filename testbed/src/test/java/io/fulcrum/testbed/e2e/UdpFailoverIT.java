@@ -1,0 +1,131 @@
+package io.fulcrum.testbed.e2e;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fulcrum.testbed.api.FulcrumApi;
+import io.fulcrum.testbed.e2e.harness.ClusterExtension;
+import io.fulcrum.testbed.e2e.harness.DemoServer;
+import io.fulcrum.testbed.e2e.harness.FulcrumCluster;
+import io.fulcrum.testbed.e2e.harness.Overview;
+import io.fulcrum.testbed.e2e.harness.Poll;
+import io.fulcrum.testbed.e2e.harness.Specs;
+import io.fulcrum.testbed.e2e.harness.UdpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A UDP real server process dies: within fall × interval + margin its clients' live flows are
+ * re-pinned to the survivor (counted as repinnedFlows in the overview) and their new flows land
+ * there too, on both nodes.
+ *
+ * <p>The service uses a {@code connect} check against the demo process's TCP port (healthCheck.port),
+ * not the brief's {@code ping}: a ping asks the host, and on loopback (as on a real host whose UDP
+ * service crashed) the host keeps answering ICMP after the process is gone, so a ping check would
+ * never see this failure. The demo process serves TCP and UDP on the same port, so the TCP port
+ * going away is exactly the process going away.
+ */
+@ExtendWith(ClusterExtension.class)
+class UdpFailoverIT {
+
+    private static final String SERVICE = "UdpFailover";
+    private static final int INTERVAL_MS = 500;
+    private static final int FALL = 3;
+    private static final long MOVE_LIMIT_MS = FALL * INTERVAL_MS + 2_000;
+
+    private FulcrumCluster cluster;
+    private DemoServer victim;
+    private DemoServer survivor;
+
+    @BeforeEach
+    void start(FulcrumCluster cluster) {
+        this.cluster = cluster;
+        cluster.useNodes(FulcrumCluster.NODE_A, FulcrumCluster.NODE_B);
+        Path logs = Path.of("target", "e2e", "udp-real-servers");
+        // One port number on both addresses, because healthCheck.port applies to every real server.
+        int realPort = DemoServer.freeTcpAndUdpPort("127.0.0.93");
+        victim = DemoServer.start("victim", "127.0.0.93", realPort, logs);
+        survivor = DemoServer.start("survivor", "127.0.0.94", realPort, logs);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        cluster.api().delete(FulcrumApi.virtualService(SERVICE));
+        victim.close();
+        survivor.close();
+    }
+
+    @Test
+    void killedServerIsDetectedAndItsFlowsMoveToTheSurvivor() throws Exception {
+        FulcrumApi api = cluster.api();
+        int port = DemoServer.freeTcpAndUdpPort(Specs.VIRTUAL_ADDRESS);
+        ObjectNode service = Specs.withSourceIpPersistence(
+                Specs.virtualService(SERVICE, port, "weighted-round-robin"), "6h")
+                .put("protocol", "udp").put("layer", 4);
+        service.putObject("healthCheck").put("type", "connect").put("interval", INTERVAL_MS + "ms")
+                .put("rise", 2).put("fall", FALL).put("port", victim.port());
+        cluster.awaitApplied(api.put(FulcrumApi.virtualService(SERVICE), service));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "victim"), victim.realServer(100)));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "survivor"), survivor.realServer(100)));
+        Overview overview = new Overview(api);
+        Poll.until("both real servers up", Duration.ofSeconds(10),
+                () -> "up".equals(overview.health(SERVICE, "victim")) && "up".equals(overview.health(SERVICE, "survivor")));
+
+        InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+        List<UdpClient> flows = new ArrayList<>();
+        List<UdpClient> onVictim = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                UdpClient flow = UdpClient.open("127.0.7." + (1 + i), target);
+                flows.add(flow);
+                if (flow.ask().equals("victim")) {
+                    onVictim.add(flow);
+                }
+            }
+            assertFalse(onVictim.isEmpty(), "some flows landed on the victim");
+
+            long killedAt = System.nanoTime();
+            victim.close();
+            for (UdpClient flow : onVictim) {
+                String answer = Poll.untilValue("flow re-pinned to the survivor", Duration.ofMillis(MOVE_LIMIT_MS),
+                        () -> askQuietly(flow), "survivor"::equals);
+                assertEquals("survivor", answer);
+            }
+            long movedMs = (System.nanoTime() - killedAt) / 1_000_000;
+            System.out.println("victim's flows answered by the survivor " + movedMs + " ms after the kill");
+            assertTrue(movedMs <= MOVE_LIMIT_MS, "moved after " + movedMs + " ms, limit " + MOVE_LIMIT_MS);
+
+            assertEquals("down", overview.health(SERVICE, "victim"));
+            for (int i = 0; i < 12; i++) {
+                assertEquals("survivor", UdpClient.askOnce("127.0.7." + (1 + i), target), "new flow after the kill");
+            }
+            for (UdpClient flow : flows) {
+                assertEquals("survivor", flow.ask(), "every live flow is served");
+            }
+            Poll.until("overview counts the re-pinned flows", Duration.ofSeconds(5),
+                    () -> overview.virtualService(SERVICE).path("repinnedFlows").asLong() >= onVictim.size());
+        } finally {
+            flows.forEach(UdpClient::close);
+        }
+    }
+
+    private static String askQuietly(UdpClient flow) {
+        try {
+            return flow.tryAsk(Duration.ofMillis(200)).orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
