@@ -3,11 +3,14 @@ package io.fulcrum.dataplane.health;
 import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.HealthCheckConfig;
+import io.fulcrum.dataplane.config.HealthCheckType;
 import io.fulcrum.dataplane.config.RealServerConfig;
+import io.fulcrum.dataplane.health.icmp.IcmpPinger;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -19,19 +22,27 @@ import java.util.function.Supplier;
  * config change applies from the next one. The state machine is confined to the loop.
  */
 public final class HealthChecker {
-    private static final String PING_UNSUPPORTED = "ping check not supported yet";
     private final RealServer server;
     private final Supplier<HealthCheckConfig> settings;
     private final IntSupplier servicePort;
     private final EventLoop loop;
     private final HealthListener listener;
     private final LongSupplier clockMillis;
+    private final Supplier<IcmpPinger> pinger;
     private final HealthStateMachine machine = new HealthStateMachine();
     private volatile boolean stopped;
     private ScheduledFuture<?> next;
 
     public HealthChecker(RealServer server, Supplier<HealthCheckConfig> settings, IntSupplier servicePort,
                          EventLoop loop, HealthListener listener, LongSupplier clockMillis) {
+        this(server, settings, servicePort, loop, listener, clockMillis, IcmpPinger::shared);
+    }
+
+    /** With a given pinger (the node's shared one is opened only when a ping check first runs). */
+    public HealthChecker(RealServer server, Supplier<HealthCheckConfig> settings, IntSupplier servicePort,
+                         EventLoop loop, HealthListener listener, LongSupplier clockMillis,
+                         Supplier<IcmpPinger> pinger) {
+        this.pinger = pinger;
         this.server = server;
         this.settings = settings;
         this.servicePort = servicePort;
@@ -67,16 +78,17 @@ public final class HealthChecker {
                 machine.force(Health.UP, "not checked", clockMillis.getAsLong()).ifPresent(this::emit);
                 scheduleNext(config);
             }
-            case PING -> {
-                // Staying UNKNOWN is no transition, but the report should still say why.
-                machine.force(Health.UNKNOWN, PING_UNSUPPORTED, clockMillis.getAsLong()).ifPresentOrElse(
-                        this::emit, () -> server.explainHealth(PING_UNSUPPORTED));
-                scheduleNext(config);
-            }
-            case CONNECT, HTTP -> {
-                HealthProbe probe = config.type() == io.fulcrum.dataplane.config.HealthCheckType.HTTP
-                        ? new HttpProbe() : new ConnectProbe();
-                probe.check(loop, target(config), config).addListener(done -> {
+            case PING, CONNECT, HTTP -> {
+                Optional<String> cannotPing = config.type() == HealthCheckType.PING
+                        ? pinger.get().unavailable(server.config().address()) : Optional.empty();
+                if (cannotPing.isPresent()) {
+                    // Staying UNKNOWN is no transition, but the report should still say why.
+                    machine.force(Health.UNKNOWN, cannotPing.get(), clockMillis.getAsLong()).ifPresentOrElse(
+                            this::emit, () -> server.explainHealth(cannotPing.get()));
+                    scheduleNext(config);
+                    return;
+                }
+                probe(config.type()).check(loop, target(config), config).addListener(done -> {
                     if (stopped) {
                         return;
                     }
@@ -88,6 +100,14 @@ public final class HealthChecker {
                 });
             }
         }
+    }
+
+    private HealthProbe probe(HealthCheckType type) {
+        return switch (type) {
+            case HTTP -> new HttpProbe();
+            case PING -> new PingProbe(pinger.get());
+            default -> new ConnectProbe();
+        };
     }
 
     private void emit(HealthTransition transition) {

@@ -2,6 +2,7 @@ package io.fulcrum.dataplane.health;
 
 import io.fulcrum.dataplane.config.HealthCheckConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
+import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.RuntimeFixture;
 import io.fulcrum.dataplane.testing.TestRealServer;
@@ -67,12 +68,40 @@ class HealthCheckerSocketTest {
     }
 
     @Test
-    void pingIsReportedUnknownUntilSupported() throws Exception {
+    void pingCheckMarksAnAnsweringServerUpWithoutAnyListeningPort() throws Exception {
         fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", FreePorts.next()))
                 .withHealthCheck(FAST.withType(HealthCheckType.PING)));
-        await("reason set", Duration.ofSeconds(5),
-                () -> "ping check not supported yet".equals(fixture.status("web", "rs1").healthReason()));
-        assertEquals(Health.UNKNOWN, fixture.status("web", "rs1").health());
+        await("up", Duration.ofSeconds(5), () -> fixture.status("web", "rs1").health() == Health.UP);
+        assertEquals("echo reply", fixture.status("web", "rs1").healthReason());
+    }
+
+    @Test
+    void aHealthCheckPortOtherThanTheServicePortIsUsedForConnectChecksAtLayer4() throws Exception {
+        try (TestRealServer checkPort = TestRealServer.start("check", "127.0.0.23", 0)) {
+            VirtualServiceConfig udp = VirtualServiceConfig.udp("udp", RuntimeFixture.ip("127.0.0.10"), List.of(port),
+                    List.of(realServer("rs1", "127.0.0.23", FreePorts.next())));
+            fixture.apply(1, udp.withHealthCheck(onPort(FAST, checkPort.port())));
+            await("up", Duration.ofSeconds(5), () -> fixture.status("udp", "rs1").health() == Health.UP);
+        }
+    }
+
+    @Test
+    void aHealthCheckPortOtherThanTheServicePortIsUsedForHttpChecksAtLayer7() throws Exception {
+        try (ServerSocket http = new ServerSocket()) {
+            http.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread responder = new Thread(() -> respond(http, "HTTP/1.1 200 OK"), "http");
+            responder.setDaemon(true);
+            responder.start();
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", FreePorts.next()))
+                    .withHealthCheck(onPort(FAST.withType(HealthCheckType.HTTP), http.getLocalPort())));
+            await("up", Duration.ofSeconds(5), () -> fixture.status("web", "rs1").health() == Health.UP);
+            assertEquals("HTTP 200", fixture.status("web", "rs1").healthReason());
+        }
+    }
+
+    private static HealthCheckConfig onPort(HealthCheckConfig config, int checkPort) {
+        return new HealthCheckConfig(config.type(), config.interval(), config.timeout(), config.rise(), config.fall(),
+                checkPort, config.httpPath(), config.expectedStatusMin(), config.expectedStatusMax());
     }
 
     @Test
