@@ -126,6 +126,7 @@ until curl -fsS -o /dev/null "$API/q/health/ready" 2>/dev/null; do
 done
 log "control plane ready: REST $API, gRPC 127.0.0.1:$GRPC_PORT"
 
+# Each demo real server answers HTTP (TCP) and UDP datagrams on both ports.
 for server in "RAS_Server1 127.0.0.21" "RAS_Server2 127.0.0.22"; do
   read -r name address <<<"$server"
   start "$name" "$LOG_DIR/$name.log" \
@@ -154,6 +155,7 @@ Fulcrum is running (FULCRUM_HOME=$FULCRUM_HOME).
   data-plane node         $NODE_ID (state in $FULCRUM_HOME/nodes/$NODE_ID)
   RAS-SG-HTTPS            127.0.0.10:8443 -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22 (port following)
   RAS-Web-HTTP            127.0.0.10:8880 -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22 (port following)
+  RAS-SG-UDP              127.0.0.10:8443/udp (layer 4 SNAT) -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22
 
 Logs:
 $(for name in "${NAMES[@]}"; do printf '  %s\n' "$LOG_DIR/$name.log"; done)
@@ -162,6 +164,8 @@ $(for name in "${NAMES[@]}"; do printf '  %s\n' "$LOG_DIR/$name.log"; done)
 Try:
   curl -s http://127.0.0.10:8880/
   curl -s --interface 127.0.0.77 http://127.0.0.10:8880/      # same client IP -> same real server
+  echo hello | socat - UDP:127.0.0.10:8443                     # UDP (socat package)
+  echo hello | nc -u -w1 127.0.0.10 8443                       # UDP (netcat-openbsd package)
   curl -s $API/api/v1/overview
   curl -s $API/api/v1/nodes
   curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' -d '{"state":"drain"}' \\

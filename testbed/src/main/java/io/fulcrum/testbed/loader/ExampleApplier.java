@@ -53,6 +53,10 @@ final class ExampleApplier {
             outcome = "replaced";
         }
         out.accept(what + " " + outcome + " (version " + version + ")");
+        // Accepted as written; the API only advises (e.g. one real server behind layer 7 and layer 4).
+        for (JsonNode warning : after.json().path("warnings")) {
+            out.accept("  warning: " + warning.path("message").asText());
+        }
     }
 
     private static String requiredText(JsonNode node, String field) {

@@ -11,6 +11,7 @@ import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.FulcrumCluster;
 import io.fulcrum.testbed.e2e.harness.ManagedProcess;
 import io.fulcrum.testbed.e2e.harness.TestbedTool;
+import io.fulcrum.testbed.e2e.harness.UdpClient;
 import io.fulcrum.testbed.loader.ExampleLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,15 +32,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The local run path: the RAS loopback example, loaded by the example loader, serves HTTP from the demo real
- * servers through both nodes with port following, and loading it again changes nothing.
- * The example's ports (8443, 8880) are swapped for free ones so a running local Fulcrum is not disturbed.
+ * The local run path: the RAS loopback example, loaded by the example loader, serves HTTP (and UDP for
+ * RAS-SG-UDP) from the demo real servers through both nodes with port following, and loading it again
+ * changes nothing. The example's ports (8443, 8880) are swapped for free ones so a running local Fulcrum
+ * is not disturbed.
  */
 @ExtendWith(ClusterExtension.class)
 class ExampleLoaderIT {
@@ -69,9 +74,17 @@ class ExampleLoaderIT {
     void exampleServesThroughTheNodesAndReloadingChangesNothing() throws Exception {
         ObjectNode document = (ObjectNode) Json.parse(Files.readString(EXAMPLE));
         List<Integer> ports = new ArrayList<>();
+        List<Integer> udpPorts = new ArrayList<>();
+        // One free port per example port, so RAS-SG-UDP keeps sharing its port with RAS-SG-HTTPS.
+        Map<Integer, Integer> portFor = new HashMap<>();
         for (JsonNode virtualService : document.get("virtualServices")) {
-            int port = portFreeOnAll();
-            ports.add(port);
+            int port = portFor.computeIfAbsent(virtualService.get("ports").get(0).asInt(), example -> portFreeOnAll());
+            if (!ports.contains(port)) {
+                ports.add(port);
+            }
+            if ("udp".equals(virtualService.path("protocol").asText())) {
+                udpPorts.add(port);
+            }
             ((ArrayNode) virtualService.get("ports")).removeAll().add(port);
             loadedServices.add(virtualService.get("name").asText());
         }
@@ -80,14 +93,19 @@ class ExampleLoaderIT {
         startDemoServers(ports);
 
         String firstRun = load(example, "first");
-        assertEquals(6, count(firstRun, " created (version "), firstRun);
+        assertEquals(9, count(firstRun, " created (version "), firstRun);
+        assertTrue(firstRun.contains("warning: real server 127.0.0.21:"), "the layer-7/layer-4 mix is pointed out: " + firstRun);
         long version = cluster.sync().currentVersion();
 
         String secondRun = load(example, "second");
-        assertEquals(6, count(secondRun, " unchanged (version "), secondRun);
+        assertEquals(9, count(secondRun, " unchanged (version "), secondRun);
         assertEquals(version, cluster.sync().currentVersion(), "a second load bumps no version");
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int port : udpPorts) {
+            String answer = UdpClient.askOnce("127.0.0.77", new InetSocketAddress("127.0.0.10", port));
+            assertTrue(answer.matches("RAS_Server[12]"), answer);
+        }
         for (int port : ports) {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.10:" + port + "/")).timeout(Duration.ofSeconds(5)).build(),
@@ -121,7 +139,7 @@ class ExampleLoaderIT {
     }
 
     /** A port free on the virtual address and on both real server addresses (port following needs the same one). */
-    private static int portFreeOnAll() throws IOException {
+    private static int portFreeOnAll() {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = FreePorts.on("127.0.0.10");
             if (freeOn(REAL_SERVER_ADDRESSES[0], port) && freeOn(REAL_SERVER_ADDRESSES[1], port)) {
@@ -131,11 +149,12 @@ class ExampleLoaderIT {
         throw new IllegalStateException("no port free on 127.0.0.10, .21 and .22 after 50 tries");
     }
 
-    private static boolean freeOn(String address, int port) throws IOException {
-        try (ServerSocket probe = new ServerSocket()) {
+    private static boolean freeOn(String address, int port) {
+        try (ServerSocket probe = new ServerSocket();
+             DatagramSocket udpProbe = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(address), port))) {
             probe.bind(new InetSocketAddress(InetAddress.getByName(address), port));
             return true;
-        } catch (java.net.BindException taken) {
+        } catch (IOException taken) {
             return false;
         }
     }

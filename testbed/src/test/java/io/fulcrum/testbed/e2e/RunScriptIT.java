@@ -2,6 +2,7 @@ package io.fulcrum.testbed.e2e;
 
 import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.ManagedProcess;
+import io.fulcrum.testbed.e2e.harness.UdpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +64,9 @@ class RunScriptIT {
                 assertEquals(200, response.statusCode());
                 assertTrue(response.body().matches("RAS_Server[12] 127\\.0\\.0\\.2[12]:" + port + "\n"), response.body());
             }
+            // RAS-SG-UDP shares 127.0.0.10:8443 with RAS-SG-HTTPS: same address and port, other protocol.
+            String udpAnswer = UdpClient.askOnce("127.0.0.78", new InetSocketAddress("127.0.0.10", 8443));
+            assertTrue(udpAnswer.matches("RAS_Server[12]"), udpAnswer);
             assertTrue(run.output().contains("nodes node-1 applied configuration version"), run.output());
 
             run.close();
