@@ -79,4 +79,44 @@ class ProtoMapperTest {
         var proto = io.fulcrum.proto.v1.Snapshot.newBuilder().addVirtualServices(web().setAddress("::1")).build();
         assertEquals("0:0:0:0:0:0:0:1", ProtoMapper.toSnapshot(proto).virtualServices().get(0).address().getHostAddress());
     }
+
+    @Test
+    void udpFlowSettingsMapWithZeroMeaningTheDefaults() throws Exception {
+        VirtualServiceConfig defaults = ProtoMapper.toVirtualService(web()
+                .setProtocol(io.fulcrum.proto.v1.Protocol.PROTOCOL_UDP).setLayer(io.fulcrum.proto.v1.Layer.LAYER_4)
+                .build());
+        assertEquals(io.fulcrum.dataplane.config.Protocol.UDP, defaults.protocol());
+        assertEquals(Duration.ofMinutes(5), defaults.flows().idleTimeout());
+        assertEquals(10_000, defaults.flows().maxFlows());
+        VirtualServiceConfig set = ProtoMapper.toVirtualService(web().setFlowIdleTimeoutMs(1500).setMaxFlows(7).build());
+        assertEquals(Duration.ofMillis(1500), set.flows().idleTimeout());
+        assertEquals(7, set.flows().maxFlows());
+        InvalidSnapshotException negative = assertThrows(InvalidSnapshotException.class,
+                () -> ProtoMapper.toVirtualService(web().setMaxFlows(-1).build()));
+        assertTrue(negative.getMessage().contains("maxFlows"), negative.getMessage());
+    }
+
+    @Test
+    void proxyProtocolAppliesOnlyAtLayer7() throws Exception {
+        assertTrue(ProtoMapper.toVirtualService(web().setProxyProtocol(true).build()).proxyProtocol());
+        assertEquals(false, ProtoMapper.toVirtualService(web().setProxyProtocol(true)
+                .setLayer(io.fulcrum.proto.v1.Layer.LAYER_4).build()).proxyProtocol());
+    }
+
+    @Test
+    void datagramCountersAreReported() {
+        var server = new io.fulcrum.dataplane.report.RealServerStatus("rs1",
+                io.fulcrum.dataplane.health.Health.UP, "echo reply", 1, 2, 3, 4, 5, 0, 6, 7);
+        var service = new io.fulcrum.dataplane.report.VirtualServiceStatus("udp", 2, 3, 4, 5, 0, 0,
+                new io.fulcrum.dataplane.report.DatagramStatus(10, 11, 12, 13, 14), List.of(server));
+        var stats = ProtoMapper.toReport(new io.fulcrum.dataplane.report.NodeStatus(1, 2, List.of(service)))
+                .getVirtualServices(0);
+        assertEquals(10, stats.getDatagramsIn());
+        assertEquals(11, stats.getDatagramsOut());
+        assertEquals(12, stats.getDroppedDatagrams());
+        assertEquals(13, stats.getDroppedFlows());
+        assertEquals(14, stats.getRepinnedFlows());
+        assertEquals(6, stats.getRealServers(0).getDatagramsIn());
+        assertEquals(7, stats.getRealServers(0).getDatagramsOut());
+    }
 }

@@ -2,6 +2,7 @@ package io.fulcrum.dataplane.proxy.udp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollDatagramChannel;
 
@@ -33,7 +34,12 @@ final class DatagramUpstream implements FlowUpstream {
         channel.pipeline().addLast(new UpstreamHandler(table, flow));
         // On the loop, register and connect run inline: the socket is connected before the first write.
         loop.register(channel);
-        channel.connect(target);
+        ChannelFuture connected = channel.connect(target);
+        if (connected.isDone() && !connected.isSuccess()) {
+            channel.close();
+            throw new IllegalStateException("connect to " + target + ": " + connected.cause().getMessage(),
+                    connected.cause());
+        }
         channel.closeFuture().addListener(closed -> table.upstreamClosed(flow, upstream));
         return upstream;
     }

@@ -105,6 +105,8 @@ public final class FlowTable {
             if (old.keepsPersistentClients()) {
                 return flow;
             }
+            // The new upstream lives on the loop of the socket this datagram came in on.
+            flow.useListener(listener);
             InetAddress client = flow.key().client().getAddress();
             RealServer next = service.selector().select(client, Set.of(old));
             FlowUpstream upstream = null;
@@ -123,7 +125,7 @@ public final class FlowTable {
                 return null;
             }
             FlowUpstream oldUpstream = flow.upstream();
-            flow.repin(next, upstream, listener);
+            flow.repin(next, upstream);
             old.release();
             oldUpstream.close();
             next.connectionEstablished();

@@ -48,9 +48,13 @@ public final class UdpFlow {
         this.upstream = newUpstream;
     }
 
-    void repin(RealServer newServer, FlowUpstream newUpstream, Channel newListener) {
+    void repin(RealServer newServer, FlowUpstream newUpstream) {
         this.server = newServer;
         this.upstream = newUpstream;
+    }
+
+    /** Replies leave from this service socket from now on (same address and port, maybe another loop). */
+    void useListener(Channel newListener) {
         if (newListener != null) {
             this.listener = newListener;
         }

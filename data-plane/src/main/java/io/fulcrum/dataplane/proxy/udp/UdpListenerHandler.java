@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,16 +19,9 @@ final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
 
     private final FlowTable table;
     private final List<FlowUpstream> pendingFlush = new ArrayList<>();
-    private int servicePort;
 
     UdpListenerHandler(FlowTable table) {
         this.table = table;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        servicePort = ((InetSocketAddress) ctx.channel().localAddress()).getPort();
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -42,13 +34,13 @@ final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
                 table.counters().datagramDropped();
                 return;
             }
-            UdpFlow flow = table.route(new FlowKey(packet.sender(), servicePort), ctx.channel());
+            UdpFlow flow = table.route(new FlowKey(packet.sender(), packet.recipient().getPort()), ctx.channel());
             if (flow == null) {
                 table.counters().datagramDropped();
                 return;
             }
             FlowUpstream upstream = flow.upstream();
-            if (!upstream.send(content.retain())) {
+            if (!send(upstream, content.retain())) {
                 table.counters().datagramDropped();
                 return;
             }
@@ -62,6 +54,16 @@ final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
             LOG.log(Level.DEBUG, "datagram from {0} dropped: {1}", packet.sender(), e.toString());
         } finally {
             packet.release();
+        }
+    }
+
+    // The upstream owns the payload once it accepted it; if it threw instead, the payload is still ours.
+    private static boolean send(FlowUpstream upstream, ByteBuf payload) {
+        try {
+            return upstream.send(payload);
+        } catch (RuntimeException e) {
+            payload.release();
+            throw e;
         }
     }
 
