@@ -22,8 +22,11 @@ final class ProxiedConnection {
     private boolean backendInputDone;
     private boolean closed;
     private boolean spliced;
-    private long bytesAtLastIdleCheck;
+    private boolean frontendDraining;
+    private boolean backendDraining;
     private long bytesMoved;
+    private long bytesAtFrontendIdleCheck;
+    private long bytesAtBackendIdleCheck;
 
     ProxiedConnection(Channel frontend, ServiceCounters counters) {
         this.frontend = frontend;
@@ -80,27 +83,43 @@ final class ProxiedConnection {
         return spliced;
     }
 
-    /** Adds what splice moved since the last call to the byte counters (spliced bytes bypass channelRead). */
-    void countSpliced() {
-        if (!spliced) {
-            return;
+    /**
+     * After a spliced read pass: counts what splice moved (it bypasses channelRead) and, once a
+     * half-closed side has nothing left to read, passes its FIN on.
+     */
+    void splicedReadComplete(Channel channel) {
+        long bytes = SpliceRelay.takeBytesRead(channel);
+        countRead(channel, bytes);
+        boolean draining = channel == frontend ? frontendDraining : backendDraining;
+        // AUTO_READ off means splice is waiting for the peer to take what it already has.
+        if (draining && bytes == 0 && channel.config().isAutoRead()) {
+            if (channel == frontend) {
+                frontendDraining = false;
+            } else {
+                backendDraining = false;
+            }
+            channel.config().setAutoRead(false);
+            forwardShutdown(channel);
         }
-        countRead(frontend, SpliceRelay.takeBytesRead(frontend));
-        countRead(backend, SpliceRelay.takeBytesRead(backend));
     }
 
     /**
      * Idle check for a spliced pair: spliced bytes pass no handler, so the idle timer cannot see
-     * them; the pair is idle only when no byte moved since the previous idle event.
+     * them; a side is idle only when no byte moved either way since its previous idle event.
      */
-    boolean idleSinceLastCheck() {
+    boolean idleSinceLastCheck(Channel channel) {
         if (!spliced) {
             return true;
         }
-        countSpliced();
-        boolean idle = bytesMoved == bytesAtLastIdleCheck;
-        bytesAtLastIdleCheck = bytesMoved;
-        return idle;
+        countRead(frontend, SpliceRelay.takeBytesRead(frontend));
+        countRead(backend, SpliceRelay.takeBytesRead(backend));
+        long before = channel == frontend ? bytesAtFrontendIdleCheck : bytesAtBackendIdleCheck;
+        if (channel == frontend) {
+            bytesAtFrontendIdleCheck = bytesMoved;
+        } else {
+            bytesAtBackendIdleCheck = bytesMoved;
+        }
+        return before == bytesMoved;
     }
 
     Channel peerOf(Channel channel) {
@@ -127,6 +146,21 @@ final class ProxiedConnection {
 
     /** One side sent FIN: pass it on once everything it sent is written, close when both did. */
     void inputShutdown(Channel from) {
+        if (spliced) {
+            // Netty shuts a spliced socket's input on the FIN even with data still queued in it;
+            // keep splicing until it is empty (see splicedReadComplete), then pass the FIN on.
+            if (from == frontend) {
+                frontendDraining = true;
+            } else {
+                backendDraining = true;
+            }
+            from.read();
+            return;
+        }
+        forwardShutdown(from);
+    }
+
+    private void forwardShutdown(Channel from) {
         if (from == frontend) {
             frontendInputDone = true;
         } else {
@@ -153,7 +187,10 @@ final class ProxiedConnection {
             return;
         }
         closed = true;
-        countSpliced();
+        if (spliced) {
+            countRead(frontend, SpliceRelay.takeBytesRead(frontend));
+            countRead(backend, SpliceRelay.takeBytesRead(backend));
+        }
         counters.connectionClosed();
         frontend.close();
         if (backend != null) {

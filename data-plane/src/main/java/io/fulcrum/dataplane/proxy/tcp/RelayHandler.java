@@ -46,7 +46,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
         }
         if (connection.spliced()) {
             // Splice writes and paces reads itself; only the counters need the news.
-            connection.countSpliced();
+            connection.splicedReadComplete(ctx.channel());
             return;
         }
         peer.flush();
@@ -73,7 +73,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } else if (evt instanceof IdleStateEvent) {
-            if (connection != null && !connection.idleSinceLastCheck()) {
+            if (connection != null && !connection.idleSinceLastCheck(ctx.channel())) {
                 return;
             }
             LOG.log(Level.DEBUG, "closing idle connection {0}", ctx.channel());

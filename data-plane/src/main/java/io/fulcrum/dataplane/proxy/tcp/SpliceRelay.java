@@ -4,15 +4,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Moves a connection's bytes socket to socket with splice(2), so they never enter user space.
- * Used only where no byte needs inspecting, both sockets are epoll channels on the same event
- * loop, and it is not switched off with {@code -Dfulcrum.splice=false}; otherwise the buffered
- * relay carries the connection.
+ * Opt-in with {@code -Dfulcrum.splice=true}, and used only where no byte needs inspecting and both
+ * sockets are epoll channels on the same event loop; otherwise the buffered relay carries the
+ * connection. Not the default: with Netty 4.2.18, a spliced side that half-closes while a large
+ * transfer still flows the other way can lose its epoll registration and cut that transfer short.
  */
 final class SpliceRelay {
     static final String ENABLED_PROPERTY = "fulcrum.splice";
@@ -23,7 +25,7 @@ final class SpliceRelay {
     }
 
     static boolean enabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY, "true"));
+        return Boolean.getBoolean(ENABLED_PROPERTY);
     }
 
     static boolean possible(Channel frontend, Channel backend) {
@@ -51,8 +53,10 @@ final class SpliceRelay {
     private static void splice(Channel from, Channel to) {
         ((AbstractEpollStreamChannel) from).spliceTo((AbstractEpollStreamChannel) to, Integer.MAX_VALUE)
                 .addListener((ChannelFutureListener) future -> {
-                    // It only ends by failing: the socket closed or splice(2) reported an error.
-                    if (!future.isSuccess() && from.isOpen()) {
+                    // It only ends by failing: a socket closed, splice(2) reported an error, or the
+                    // peer's output was shut down after a half-close, which is no error at all.
+                    if (!future.isSuccess() && from.isOpen()
+                            && !(future.cause() instanceof ChannelOutputShutdownException)) {
                         LOG.log(Level.DEBUG, "splice from {0} failed: {1}", from, future.cause().toString());
                         from.close();
                     }
