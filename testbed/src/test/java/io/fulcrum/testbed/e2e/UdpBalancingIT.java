@@ -30,11 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Layer-4 SNAT UDP through the REST API: weights, source-IP stickiness across new flows, drain and
  * halt, maxConnections on flows and the service's flow limit, against two demo real servers.
  *
- * <p>Only the weight test runs on both nodes. Each node keeps its own persistence table, flow table
+ * <p>Only the weight and source-hash tests run on both nodes. Each node keeps its own persistence table, flow table
  * and connection counts, and SO_REUSEPORT hands each new flow (a new source port) to either node by
  * a hash of the 4-tuple, so with two nodes a client may honestly be pinned to a different server on
  * each node, and a cap of N flows per server holds per node. One node makes stickiness and caps
- * exact assertions; {@link SourceHashAcrossNodesIT} covers agreement across nodes.
+ * exact assertions; source-hash, which needs no shared state, is asserted across both nodes.
  */
 @ExtendWith(ClusterExtension.class)
 class UdpBalancingIT {
@@ -102,6 +102,22 @@ class UdpBalancingIT {
             for (Map.Entry<String, String> client : pinned.entrySet()) {
                 assertEquals(client.getValue(), UdpClient.askOnce(client.getKey(), target),
                         "new flow of client " + client.getKey());
+            }
+        }
+        assertTrue(pinned.containsValue("first") && pinned.containsValue("second"), "both servers got clients: " + pinned);
+    }
+
+    @Test
+    void sourceHashSendsEveryFlowOfAClientToOneServerWhicheverNodeTakesIt() throws IOException {
+        cluster.useNodes(FulcrumCluster.NODE_A, FulcrumCluster.NODE_B);
+        configure(udpService("source-hash"), first.realServer(100), second.realServer(100));
+
+        Map<String, String> pinned = pinClients();
+        // Each round is a new flow per client, which the kernel hands to either node by its 4-tuple.
+        for (int round = 0; round < 6; round++) {
+            for (Map.Entry<String, String> client : pinned.entrySet()) {
+                assertEquals(client.getValue(), UdpClient.askOnce(client.getKey(), target),
+                        "flow of client " + client.getKey() + " in round " + round);
             }
         }
         assertTrue(pinned.containsValue("first") && pinned.containsValue("second"), "both servers got clients: " + pinned);
