@@ -1,6 +1,8 @@
 package io.fulcrum.dataplane.health;
 
+import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.config.HealthCheckConfig;
+import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
 import io.fulcrum.dataplane.health.icmp.IcmpPinger;
 import io.fulcrum.dataplane.testing.FreePorts;
@@ -77,6 +79,29 @@ class PingCheckTest {
                 assertTrue(result.success(), address + ": " + result.detail());
                 assertEquals("echo reply", result.detail());
             }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void withoutIcmpRightsTheServerStaysUnknownWithTheReason() throws Exception {
+        String reason = "ICMP needs CAP_NET_RAW or net.ipv4.ping_group_range (test)";
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try (IcmpPinger pinger = IcmpPinger.withoutSockets(reason)) {
+            RealServer server = new RealServer(RealServerConfig.online("rs1", InetAddress.getByName("127.0.0.1"), 0));
+            List<HealthTransition> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
+            HealthCheckConfig ping = HealthCheckConfig.defaults().withType(HealthCheckType.PING)
+                    .withTiming(Duration.ofMillis(20), Duration.ofMillis(100), 1, 1);
+            HealthChecker checker = new HealthChecker(server, () -> ping, () -> 80, group.next(),
+                    (s, t) -> transitions.add(t), System::currentTimeMillis, () -> pinger);
+            checker.start();
+            await("reason reported", Duration.ofSeconds(5), () -> reason.equals(server.healthReason()));
+            checker.stop();
+            assertEquals(Health.UNKNOWN, server.health());
+            assertTrue(transitions.isEmpty(), transitions.toString());
+            assertTrue(pinger.ping(group.next(), InetAddress.getByName("127.0.0.1"), 100).get(5, TimeUnit.SECONDS)
+                    .detail().equals(reason));
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -24,8 +24,8 @@ public final class IcmpPinger implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(IcmpPinger.class.getName());
     private static final int POLL_MILLIS = 200;
 
-    private final Family v4 = new Family(false);
-    private final Family v6 = new Family(true);
+    private final Family v4;
+    private final Family v6;
     private final int identifier = ThreadLocalRandom.current().nextInt(1, 0xffff);
     private final AtomicInteger sequence = new AtomicInteger();
     private final ConcurrentHashMap<Pending, Promise<ProbeResult>> pending = new ConcurrentHashMap<>();
@@ -41,7 +41,21 @@ public final class IcmpPinger implements AutoCloseable {
         return Holder.SHARED;
     }
 
+    /** Opens what this process may: per family a ping socket, else a raw socket. */
     public IcmpPinger() {
+        this(IcmpSocket::open);
+    }
+
+    /** A pinger without sockets: every check reports {@code reason} (what a node without ICMP rights shows). */
+    public static IcmpPinger withoutSockets(String reason) {
+        return new IcmpPinger(ipv6 -> {
+            throw new IllegalStateException(reason);
+        });
+    }
+
+    private IcmpPinger(SocketOpener opener) {
+        v4 = new Family(false, opener);
+        v6 = new Family(true, opener);
         receiver = new Thread(this::receiveLoop, "fulcrum-icmp");
         receiver.setDaemon(true);
         if (v4.socket != null || v6.socket != null) {
@@ -145,12 +159,12 @@ public final class IcmpPinger implements AutoCloseable {
         final IcmpSocket socket;
         final String unavailableReason;
 
-        Family(boolean ipv6) {
+        Family(boolean ipv6, SocketOpener opener) {
             this.ipv6 = ipv6;
             IcmpSocket opened = null;
             String reason = null;
             try {
-                opened = IcmpSocket.open(ipv6);
+                opened = opener.open(ipv6);
             } catch (IllegalStateException e) {
                 reason = e.getMessage();
             } catch (LinkageError e) {
@@ -165,6 +179,10 @@ public final class IcmpPinger implements AutoCloseable {
                 socket.close();
             }
         }
+    }
+
+    private interface SocketOpener {
+        IcmpSocket open(boolean ipv6);
     }
 
     /** A request in flight. */
