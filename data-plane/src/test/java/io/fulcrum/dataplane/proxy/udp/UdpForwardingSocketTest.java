@@ -12,6 +12,8 @@ import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.report.VirtualServiceStatus;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.RuntimeFixture;
+import io.fulcrum.dataplane.testing.TestClient;
+import io.fulcrum.dataplane.testing.TestRealServer;
 import io.fulcrum.dataplane.testing.UdpClient;
 import io.fulcrum.dataplane.testing.UdpEchoServer;
 import org.junit.jupiter.api.AfterEach;
@@ -179,6 +181,36 @@ class UdpForwardingSocketTest {
             assertEquals(null, second.receive());
             assertEquals(1, fixture.status("udp").datagrams().droppedFlows());
             assertEquals("a", first.exchange("two"));
+        }
+    }
+
+    @Test
+    void udpAndTcpServicesShareAnAddressAndPort() throws Exception {
+        try (TestRealServer tcp = TestRealServer.start("t", "127.0.0.23", 0)) {
+            fixture.apply(1, service(PersistenceConfig.none(), server("a", a)),
+                    RuntimeFixture.service("web", SERVICE, port, RuntimeFixture.realServer("t", "127.0.0.23", tcp.port())));
+            try (UdpClient client = new UdpClient("127.0.0.14", SERVICE, port);
+                 TestClient web = new TestClient(SERVICE, port)) {
+                assertEquals("a", client.exchange("udp"));
+                assertEquals("t", web.readLine());
+            }
+        }
+    }
+
+    @Test
+    void movingTheServiceToAnotherPortEndsLiveFlowsAndServesTheNewPort() throws Exception {
+        VirtualServiceConfig config = service(PersistenceConfig.none(), server("a", a));
+        fixture.apply(1, config);
+        int second = FreePorts.next();
+        try (UdpClient old = new UdpClient("127.0.0.15", SERVICE, port);
+             UdpClient moved = new UdpClient("127.0.0.15", SERVICE, second)) {
+            assertEquals("a", old.exchange("one"));
+            fixture.apply(2, config.withPorts(List.of(second)));
+            assertEquals(0, fixture.status("udp").activeConnections());
+            assertEquals("a", moved.exchange("two"));
+            old.setTimeoutMillis(300);
+            old.send("gone");
+            assertEquals(null, old.receive());
         }
     }
 
