@@ -13,8 +13,12 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,6 +35,7 @@ public final class NameServer implements AutoCloseable {
     private final Map<Socket, Integer> live = new ConcurrentHashMap<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final Map<Integer, AtomicLong> requestsByConnection = new ConcurrentHashMap<>();
+    private Future<?> acceptLoop;
 
     private NameServer(String name, ServerSocket listener) {
         this.name = name;
@@ -44,7 +49,7 @@ public final class NameServer implements AutoCloseable {
             listener.setReuseAddress(true);
             listener.bind(new InetSocketAddress(InetAddress.getByName(address), 0), 256);
             NameServer server = new NameServer(name, listener);
-            server.threads.execute(server::acceptLoop);
+            server.acceptLoop = server.threads.submit(server::acceptLoop);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + address, e);
@@ -76,13 +81,18 @@ public final class NameServer implements AutoCloseable {
                 .sum();
     }
 
-    /** Closes the listener first (new connects are refused), then every live connection. */
+    /**
+     * Closes the listener first (new connects are refused from the moment this returns), then every live
+     * connection. While a thread is blocked in accept(), ServerSocket.close() only signals it: the kernel
+     * socket keeps listening, and completing handshakes, until that thread has left accept(); so wait for it.
+     */
     public void kill() {
         try {
             listener.close();
         } catch (IOException ignored) {
             // already closed
         }
+        awaitAcceptLoopEnd();
         for (Socket socket : live.keySet()) {
             closeQuietly(socket);
         }
@@ -92,6 +102,16 @@ public final class NameServer implements AutoCloseable {
     public void close() {
         kill();
         threads.shutdownNow();
+    }
+
+    private void awaitAcceptLoopEnd() {
+        try {
+            acceptLoop.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(name + " still accepting after its listener was closed", e);
+        }
     }
 
     private void acceptLoop() {
