@@ -61,11 +61,18 @@ public final class IcmpPinger implements AutoCloseable {
         if (v4.socket != null || v6.socket != null) {
             receiver.start();
         }
+        LOG.log(Level.DEBUG, "ICMP: IPv4 {0}, IPv6 {1}", v4.describe(), v6.describe());
     }
 
     /** Why {@code target} cannot be pinged from this process, if it cannot. */
     public Optional<String> unavailable(InetAddress target) {
         return Optional.ofNullable(family(target).unavailableReason);
+    }
+
+    /** How {@code target}'s family is pinged: "ping socket", "raw socket" or "unavailable" (for logs and tests). */
+    public String socketKind(InetAddress target) {
+        IcmpSocket socket = family(target).socket;
+        return socket == null ? "unavailable" : socket.raw ? "raw socket" : "ping socket";
     }
 
     /** Pings once; completes on {@code loop} with success on a reply, failure on timeout or error. */
@@ -172,6 +179,10 @@ public final class IcmpPinger implements AutoCloseable {
             }
             this.socket = opened;
             this.unavailableReason = reason;
+        }
+
+        String describe() {
+            return socket == null ? unavailableReason : socket.raw ? "raw socket" : "ping socket";
         }
 
         void close() {
