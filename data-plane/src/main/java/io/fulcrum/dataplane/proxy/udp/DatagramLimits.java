@@ -15,8 +15,13 @@ final class DatagramLimits {
     /** Largest payload forwarded: a jumbo frame's. Larger datagrams are dropped and counted. */
     static final int MAX_DATAGRAM_SIZE = 9000;
     static final int SLOT_SIZE = MAX_DATAGRAM_SIZE + 1;
-    /** Datagrams read by one recvmmsg call. */
-    static final int BATCH = 16;
+    /** Datagrams read by one recvmmsg call on a service socket, which carries many flows. */
+    static final int SERVICE_BATCH = 16;
+    /**
+     * Datagrams read by one recvmmsg call on a flow's upstream socket. Small, because forwarded
+     * datagrams are slices that keep their whole read buffer alive until written.
+     */
+    static final int UPSTREAM_BATCH = 4;
 
     private DatagramLimits() {
     }
@@ -25,9 +30,9 @@ final class DatagramLimits {
         return size > MAX_DATAGRAM_SIZE;
     }
 
-    static void configure(Channel channel, int lowWater, int highWater) {
+    static void configure(Channel channel, int batch, int lowWater, int highWater) {
         channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT_SIZE);
-        channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(SLOT_SIZE * BATCH));
+        channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(SLOT_SIZE * batch));
         channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(lowWater, highWater));
     }
 }

@@ -29,7 +29,7 @@ final class DatagramUpstream implements FlowUpstream {
     private static FlowUpstream open(FlowTable table, UdpFlow flow, InetSocketAddress target) {
         EventLoop loop = flow.listener().eventLoop();
         EpollDatagramChannel channel = new EpollDatagramChannel();
-        DatagramLimits.configure(channel, LOW_WATER, HIGH_WATER);
+        DatagramLimits.configure(channel, DatagramLimits.UPSTREAM_BATCH, LOW_WATER, HIGH_WATER);
         DatagramUpstream upstream = new DatagramUpstream(channel);
         channel.pipeline().addLast(new UpstreamHandler(table, flow));
         // On the loop, register and connect run inline: the socket is connected before the first write.

@@ -45,7 +45,7 @@ public final class UdpForwarder {
                 .handler(new ChannelInitializer<EpollDatagramChannel>() {
                     @Override
                     protected void initChannel(EpollDatagramChannel channel) {
-                        DatagramLimits.configure(channel, LOW_WATER, HIGH_WATER);
+                        DatagramLimits.configure(channel, DatagramLimits.SERVICE_BATCH, LOW_WATER, HIGH_WATER);
                         channel.pipeline().addLast(new UdpListenerHandler(table));
                     }
                 })

@@ -37,6 +37,7 @@ class FlowTableRaceTest {
 
     @Test
     void concurrentRoutingRepinningAndExpiryKeepEveryCountExact() throws Exception {
+        // One tick per routed datagram: flows idle for 500 routes expire, so some live across state flips.
         AtomicLong clock = new AtomicLong();
         RealServer a = new RealServer(RealServerConfig.online("a", ip("127.0.0.21"), 53).withLimits(0, 15));
         RealServer b = new RealServer(RealServerConfig.online("b", ip("127.0.0.22"), 53));
@@ -45,7 +46,7 @@ class FlowTableRaceTest {
         PersistenceConfig persistence = new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofHours(6));
         selector.update(List.of(a, b), Algorithm.WEIGHTED_LEAST_CONNECTIONS, persistence);
         VirtualServiceConfig config = VirtualServiceConfig.udp("udp", ip("127.0.0.1"), List.of(53), List.of())
-                .withFlows(new FlowSettings(Duration.ofMillis(5), 40)).withPersistence(persistence);
+                .withFlows(new FlowSettings(Duration.ofMillis(500), 40)).withPersistence(persistence);
         ConcurrentLinkedQueue<CountingUpstream> opened = new ConcurrentLinkedQueue<>();
         FlowTable table = new FlowTable(new ProxiedService() {
             @Override
@@ -71,11 +72,15 @@ class FlowTableRaceTest {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
         CountDownLatch start = new CountDownLatch(1);
         CountDownLatch routed = new CountDownLatch(THREADS);
+        AtomicInteger flips = new AtomicInteger();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         for (int t = 0; t < THREADS; t++) {
             pool.execute(() -> {
                 await(start);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
-                for (int i = 0; i < ROUNDS; i++) {
+                // Keep routing until the state flipper has really run alongside and moved a flow (bounded in time).
+                for (int i = 0; (i < ROUNDS || flips.get() < 500 || counters.repinnedFlows() == 0)
+                        && System.nanoTime() < deadline; i++) {
                     FlowKey key = new FlowKey(new InetSocketAddress(ip("10.0.0." + random.nextInt(1, 30)),
                             random.nextInt(1000, 1004)), 53);
                     table.route(key, null);
@@ -91,6 +96,7 @@ class FlowTableRaceTest {
                 table.expireIdle();
                 // Flip a between halted and online so flows on it are re-pinned while others route.
                 a.update(a.config().withState(i % 2 == 0 ? AdminState.HALT : AdminState.ONLINE));
+                flips.incrementAndGet();
             }
         });
         start.countDown();
