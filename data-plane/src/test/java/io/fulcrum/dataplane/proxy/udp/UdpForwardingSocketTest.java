@@ -185,6 +185,19 @@ class UdpForwardingSocketTest {
     }
 
     @Test
+    void ipv6ServicesForwardToIpv6RealServers() throws Exception {
+        try (UdpEchoServer v6 = UdpEchoServer.start("six", "::1")) {
+            fixture.apply(1, VirtualServiceConfig.udp("udp6", ip("::1"), List.of(port),
+                            List.of(RuntimeFixture.realServer("six", "::1", v6.port())))
+                    .withHealthCheck(HealthCheckConfig.defaults().withType(HealthCheckType.NONE)));
+            try (UdpClient client = new UdpClient("::1", "::1", port)) {
+                assertEquals("six", client.exchange("hello"));
+                assertEquals(new InetSocketAddress("::1", port), client.lastReplyFrom());
+            }
+        }
+    }
+
+    @Test
     void udpAndTcpServicesShareAnAddressAndPort() throws Exception {
         try (TestRealServer tcp = TestRealServer.start("t", "127.0.0.23", 0)) {
             fixture.apply(1, service(PersistenceConfig.none(), server("a", a)),
