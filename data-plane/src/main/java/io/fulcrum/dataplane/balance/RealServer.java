@@ -65,6 +65,14 @@ public final class RealServer {
         return !retired && config.state() != AdminState.HALT && health != Health.DOWN;
     }
 
+    /**
+     * Whether a live UDP flow may stay on it. Halt, like drain, leaves existing connections to
+     * finish (a flow finishes when it goes idle); only a server that is down or gone loses them.
+     */
+    public boolean keepsLiveFlows() {
+        return !retired && health != Health.DOWN;
+    }
+
     /** Whether persistence entries pointing at it must be dropped. */
     public boolean breaksPersistence() {
         return !keepsPersistentClients();

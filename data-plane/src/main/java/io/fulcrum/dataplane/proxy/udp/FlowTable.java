@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
 /**
  * The live flows of one UDP virtual service: opens a flow for a new client address and port (within
  * max flows, through the service's selector and persistence), re-pins a flow whose real server went
- * down or was halted, and ends idle flows. A live flow holds one connection slot of its real server
+ * down or was removed (a halted one keeps its live flows, as TCP keeps live connections), and ends
+ * idle flows. A live flow holds one connection slot of its real server
  * and counts as one active connection of the service.
  */
 public final class FlowTable {
@@ -50,10 +51,11 @@ public final class FlowTable {
             return open(key, listener, now);
         }
         flow.touch(now);
-        if (!flow.server().keepsPersistentClients()) {
+        if (!flow.server().keepsLiveFlows()) {
             return repin(flow, listener);
         }
-        if (flow.claimPinRefresh(now, PIN_REFRESH_MILLIS)) {
+        // A halted server keeps the flow but must not win the client back for its next flows.
+        if (flow.server().keepsPersistentClients() && flow.claimPinRefresh(now, PIN_REFRESH_MILLIS)) {
             service.selector().connected(key.client().getAddress(), flow.server());
         }
         return flow;

@@ -2,13 +2,14 @@ package io.fulcrum.dataplane.proxy.udp;
 
 import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.balance.RealServerSelector;
-import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.FlowSettings;
 import io.fulcrum.dataplane.config.PersistenceConfig;
 import io.fulcrum.dataplane.config.PersistenceMode;
 import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
+import io.fulcrum.dataplane.health.Health;
+import io.fulcrum.dataplane.health.HealthTransition;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.netty.buffer.ByteBuf;
@@ -94,8 +95,10 @@ class FlowTableRaceTest {
             // Bounded by the routing loops, which are bounded in count.
             for (int i = 0; routed.getCount() > 0; i++) {
                 table.expireIdle();
-                // Flip a between halted and online so flows on it are re-pinned while others route.
-                a.update(a.config().withState(i % 2 == 0 ? AdminState.HALT : AdminState.ONLINE));
+                // Flip a between down and up so flows on it are re-pinned while others route.
+                a.applyHealth(i % 2 == 0
+                        ? new HealthTransition(Health.UP, Health.DOWN, "timeout", clock.get())
+                        : new HealthTransition(Health.DOWN, Health.UP, "2 consecutive successes", clock.get()));
                 flips.incrementAndGet();
             }
         });

@@ -120,22 +120,36 @@ class FlowTableTest {
     }
 
     @Test
-    void haltMovesAFlowButDrainKeepsIt() {
+    void drainAndHaltLeaveALiveFlowToFinish() {
         service.configure(FlowSettings.defaults(), PersistenceConfig.none(), a, b);
         UdpFlow flow = table.route(key("10.0.0.1", 5000), null);
         RealServer first = flow.server();
         first.update(first.config().withState(AdminState.DRAIN));
         assertSame(first, table.route(key("10.0.0.1", 5000), null).server());
         first.update(first.config().withState(AdminState.HALT));
-        assertTrue(first != table.route(key("10.0.0.1", 5000), null).server());
-        assertEquals(1, service.counters().repinnedFlows());
+        assertSame(first, table.route(key("10.0.0.1", 5000), null).server());
+        assertEquals(0, service.counters().repinnedFlows());
+        assertTrue(first != table.route(key("10.0.0.1", 5001), null).server(), "a new flow avoids the halted server");
+    }
+
+    @Test
+    void haltedServerDoesNotKeepTheClientPinnedForItsNextFlows() {
+        service.configure(FlowSettings.defaults(), new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofMinutes(6)), a, b);
+        UdpFlow flow = table.route(key("10.0.0.1", 5000), null);
+        RealServer first = flow.server();
+        first.update(first.config().withState(AdminState.HALT));
+        clock.addAndGet(FlowTable.PIN_REFRESH_MILLIS * 2);
+        assertSame(first, table.route(key("10.0.0.1", 5000), null).server(), "the live flow stays");
+        RealServer next = table.route(key("10.0.0.1", 5001), null).server();
+        assertTrue(first != next, "the client's new flow goes elsewhere");
+        assertSame(next, service.selector().persistence().lookup(ip("10.0.0.1")));
     }
 
     @Test
     void aFlowWithNowhereToGoEndsAndItsDatagramIsDropped() {
         service.configure(FlowSettings.defaults(), PersistenceConfig.none(), a);
         table.route(key("10.0.0.1", 5000), null);
-        a.update(a.config().withState(AdminState.HALT));
+        a.applyHealth(new HealthTransition(Health.UP, Health.DOWN, "timeout", clock.get()));
         assertNull(table.route(key("10.0.0.1", 5000), null));
         assertEquals(0, table.liveFlows());
         assertEquals(0, a.activeConnections());
