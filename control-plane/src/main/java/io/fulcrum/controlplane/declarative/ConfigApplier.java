@@ -15,6 +15,7 @@ import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceMapper;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceService;
 import io.fulcrum.controlplane.warning.LayerMix;
+import io.fulcrum.controlplane.warning.UdpHealthCheck;
 import io.fulcrum.controlplane.warning.Warning;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -88,8 +89,12 @@ public class ConfigApplier {
     private static Work plan(List<DesiredVirtualService> desired, Map<String, VirtualServiceEntity> stored,
             Map<Long, Map<String, RealServerEntity>> storedServers) {
         Work work = new Work();
-        work.warnings = LayerMix.forDocument(desired.stream()
-                .map(d -> new ConfiguredVirtualService(d.virtualService(), d.realServers())).toList());
+        List<Warning> warnings = new ArrayList<>(LayerMix.forDocument(desired.stream()
+                .map(d -> new ConfiguredVirtualService(d.virtualService(), d.realServers())).toList()));
+        for (int i = 0; i < desired.size(); i++) {
+            warnings.addAll(UdpHealthCheck.forVirtualService(desired.get(i).virtualService(), "virtualServices[" + i + "]."));
+        }
+        work.warnings = warnings;
         Map<String, DesiredVirtualService> wanted = new LinkedHashMap<>();
         desired.forEach(d -> wanted.put(d.virtualService().name(), d));
         for (VirtualServiceEntity entity : stored.values()) {

@@ -11,12 +11,15 @@ import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
 import io.fulcrum.controlplane.snapshot.ConfigStateReader;
 import io.fulcrum.controlplane.warning.LayerMix;
+import io.fulcrum.controlplane.warning.UdpHealthCheck;
+import io.fulcrum.controlplane.warning.Warning;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -108,7 +111,8 @@ public class VirtualServiceService {
         entity.persist();
         listeners.claim(entity.id, wanted.address(), wanted.protocol(), wanted.ports());
         long version = versions.commit(new Change("create", path(wanted.name()), null, JsonBodies.toJson(wanted)), Stamps.virtualService(entity.id));
-        return new WriteResult<>(wanted.withVersion(version), version, true, true);
+        return new WriteResult<>(wanted.withVersion(version), version, true, true)
+                .withWarnings(UdpHealthCheck.forVirtualService(wanted, ""));
     }
 
     private WriteResult<VirtualService> replace(VirtualServiceEntity entity, VirtualService wanted, String action) {
@@ -123,9 +127,12 @@ public class VirtualServiceService {
         long version = versions.commit(new Change(action, path(wanted.name()), JsonBodies.toJson(current),
                 JsonBodies.toJson(wanted)), Stamps.virtualService(entity.id));
         WriteResult<VirtualService> result = new WriteResult<>(wanted.withVersion(version), version, false, true);
-        // Only a layer change can newly mix layers on its real servers; advice, never a refusal.
-        return current.layer() == wanted.layer() ? result : result.withWarnings(
-                LayerMix.forVirtualService(ConfigStateReader.virtualServices(), wanted.name(), "layer"));
+        // Advice, never a refusal. Only a layer change can newly mix layers on its real servers.
+        List<Warning> warnings = new ArrayList<>(UdpHealthCheck.forVirtualService(wanted, ""));
+        if (current.layer() != wanted.layer()) {
+            warnings.addAll(LayerMix.forVirtualService(ConfigStateReader.virtualServices(), wanted.name(), "layer"));
+        }
+        return result.withWarnings(warnings);
     }
 
     private void checkListeners(VirtualService wanted, Long ownId) {

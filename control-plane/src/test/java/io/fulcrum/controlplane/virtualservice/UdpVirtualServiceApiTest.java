@@ -8,6 +8,7 @@ import static io.fulcrum.controlplane.Fixtures.vsPath;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,6 +65,19 @@ class UdpVirtualServiceApiTest {
         json().contentType("application/merge-patch+json").body("{\"persistence\": {\"timeout\": \"168h\"}}")
                 .patch(vsPath(name)).then().statusCode(200)
                 .body("persistence.timeout", equalTo("7d"));
+    }
+
+    @Test
+    void udpServiceCheckedByATcpDialOnItsOwnPortIsAcceptedWithAWarning() {
+        json().body(udp(uniqueAddress(), "")).put(vsPath(uniqueName("udp-connect"))).then().statusCode(201)
+                .body("healthCheck.type", equalTo("connect"))
+                .body("warnings.field", hasItem("healthCheck.type"));
+        json().body(udp(uniqueAddress(), ", \"healthCheck\": {\"type\": \"ping\"}"))
+                .put(vsPath(uniqueName("udp-ping"))).then().statusCode(201)
+                .body("warnings", nullValue());
+        json().body(udp(uniqueAddress(), ", \"healthCheck\": {\"type\": \"connect\", \"port\": 3389}"))
+                .put(vsPath(uniqueName("udp-tcp-port"))).then().statusCode(201)
+                .body("warnings", nullValue());
     }
 
     @Test
