@@ -70,8 +70,9 @@ final class ProxiedConnection {
             startSplice();
             return;
         }
-        frontend.read();
-        upstream.read();
+        // Reading starts only now: nothing was read from the client before the upstream existed.
+        frontend.config().setAutoRead(true);
+        upstream.config().setAutoRead(true);
     }
 
     private void startSplice() {

@@ -11,9 +11,10 @@ import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger.Level;
 
 /**
- * Copies what one channel reads to its peer. Reading (AUTO_READ off) resumes only when the peer
- * can take more: right after a flush that left it writable, or when its writability comes back,
- * so a slow reader on one side never makes the proxy buffer without bound.
+ * Copies what one channel reads to its peer. Once the pair is joined both sides read on their own
+ * (AUTO_READ), which costs no epoll re-arming per message; reading pauses when a flush leaves the
+ * peer unwritable and resumes when its writability comes back, so a slow reader on one side never
+ * makes the proxy buffer without bound.
  */
 class RelayHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(RelayHandler.class.getName());
@@ -50,8 +51,8 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         peer.flush();
-        if (peer.isWritable()) {
-            ctx.channel().read();
+        if (!peer.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
         }
     }
 
@@ -59,7 +60,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         Channel peer = connection == null ? null : connection.peerOf(ctx.channel());
         if (peer != null && !connection.spliced() && ctx.channel().isWritable()) {
-            peer.read();
+            peer.config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
     }
