@@ -9,6 +9,8 @@
 #   BENCH_IDLE     idle connections for the memory figure (default 9000)
 #   FULCRUM_DATA_PLANE_JAR / FULCRUM_CONTROL_PLANE_DIR / FULCRUM_TESTBED_JAR  use other builds
 #   BENCH_SKIP_APT=1  do not apt-get install (tools already present)
+#   FULCRUM_NODE_EXTRA_FLAGS  more JVM flags for the node, e.g. a JFR recording:
+#     "-XX:StartFlightRecording=filename=/tmp/node.jfr,settings=profile,dumponexit=true"
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -216,7 +218,8 @@ start_control_plane() {
 # start_node NAME SPLICE: one data-plane node on the proxy core with one I/O thread.
 start_node() {
   mkdir -p "$WORK/node-state"
-  start "$1" $PROXY_CORE java "${NODE_JVM_FLAGS[@]}" -Dfulcrum.splice="$2" -jar "$WORK/jars/data-plane/data-plane.jar" \
+  # shellcheck disable=SC2086 # extra flags are meant to split into words
+  start "$1" $PROXY_CORE java "${NODE_JVM_FLAGS[@]}" ${FULCRUM_NODE_EXTRA_FLAGS:-} -Dfulcrum.splice="$2" -jar "$WORK/jars/data-plane/data-plane.jar" \
     --node-id bench-node --control-plane 127.0.0.1:$GRPC_PORT --state-dir "$WORK/node-state" --io-threads 1
   await "data-plane node" 30 grep -q "started" "$WORK/$1.log"
 }
