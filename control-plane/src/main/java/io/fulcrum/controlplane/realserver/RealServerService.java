@@ -119,8 +119,11 @@ public class RealServerService {
 
     /** Advice, never a refusal: the same endpoint behind layer 7 and layer 4 works in Fulcrum. */
     private static List<Warning> layerMix(VirtualServiceEntity service, RealServer server) {
-        return LayerMix.forRealServer(ConfigStateReader.virtualServices(), VirtualServiceMapper.toRecord(service),
-                server, "address");
+        // Only real servers at the same address under the other layer can match; loading just those
+        // keeps a single write from hydrating (and dirty-checking) the whole configuration.
+        return LayerMix.forRealServer(
+                ConfigStateReader.otherLayerServicesWithRealServerAt(server.address(), service.layer),
+                VirtualServiceMapper.toRecord(service), server, "address");
     }
 
     /** Two real servers of one virtual service may not share address and port (null port counts as one value). */

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.hibernate.Session;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ public class ConfigStateReader {
     public ConfigState read() {
         ConsistentRead.begin(entityManager);
         long version = currentVersion();
-        return new ConfigState(version, virtualServices());
+        return new ConfigState(version, entityManager.unwrap(Session.class).doReturningWork(ConfigRows::virtualServices));
     }
 
     /**
@@ -45,6 +46,30 @@ public class ConfigStateReader {
         for (VirtualServiceEntity entity : VirtualServiceEntity.<VirtualServiceEntity>listAll(Sort.by("name"))) {
             services.add(new ConfigState.ConfiguredVirtualService(VirtualServiceMapper.toRecord(entity),
                     List.copyOf(realServers.getOrDefault(entity.id, List.of()))));
+        }
+        return List.copyOf(services);
+    }
+
+    /**
+     * The real servers at {@code address} that belong to a virtual service of another layer than
+     * {@code layer}, grouped under their virtual services: the only ones a layer-mix check of a real
+     * server at that address can match, read without loading the whole configuration.
+     */
+    public static List<ConfigState.ConfiguredVirtualService> otherLayerServicesWithRealServerAt(String address,
+            int layer) {
+        Map<Long, List<RealServer>> realServers = new HashMap<>();
+        for (RealServerEntity entity : RealServerEntity.<RealServerEntity>list("address = ?1 and virtualServiceId in "
+                + "(select v.id from VirtualServiceEntity v where v.layer <> ?2)", Sort.by("label"), address, layer)) {
+            realServers.computeIfAbsent(entity.virtualServiceId, id -> new ArrayList<>()).add(entity.toRecord());
+        }
+        if (realServers.isEmpty()) {
+            return List.of();
+        }
+        List<ConfigState.ConfiguredVirtualService> services = new ArrayList<>();
+        for (VirtualServiceEntity entity : VirtualServiceEntity.<VirtualServiceEntity>list("id in ?1", Sort.by("name"),
+                realServers.keySet())) {
+            services.add(new ConfigState.ConfiguredVirtualService(VirtualServiceMapper.toRecord(entity),
+                    List.copyOf(realServers.get(entity.id))));
         }
         return List.copyOf(services);
     }
