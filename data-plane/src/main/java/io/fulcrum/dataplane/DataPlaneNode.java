@@ -82,6 +82,7 @@ public final class DataPlaneNode implements AutoCloseable {
     public void close() {
         reporter.close();
         client.close();
+        applier.close();
         runtime.close();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

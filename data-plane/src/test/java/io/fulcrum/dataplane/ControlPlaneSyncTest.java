@@ -56,8 +56,7 @@ class ControlPlaneSyncTest {
             controlPlane.push(snapshot(1));
             NodeMessage ack = controlPlane.await("ack", NodeMessage::hasAck);
             assertEquals(1, ack.getAck().getVersion());
-            assertTrue(Files.exists(stateDir.resolve(LastGoodSnapshotStore.FILE_NAME)));
-            assertEquals(snapshot(1), Snapshot.parseFrom(Files.readAllBytes(stateDir.resolve(LastGoodSnapshotStore.FILE_NAME))));
+            assertEquals(snapshot(1), awaitCached(Duration.ofSeconds(5)), "cached on disk soon after the ack");
             try (TestClient client = new TestClient("127.0.0.1", servicePort)) {
                 assertEquals("rs1", client.readLine());
             }
@@ -130,6 +129,17 @@ class ControlPlaneSyncTest {
             NodeMessage hello = controlPlane.await("hello after reconnect", NodeMessage::hasHello);
             assertEquals(4, hello.getHello().getAppliedVersion());
         }
+    }
+
+    /** The disk cache is written after the ack, off the applying thread: poll for it with a deadline. */
+    private Snapshot awaitCached(Duration within) throws Exception {
+        Path file = stateDir.resolve(LastGoodSnapshotStore.FILE_NAME);
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!Files.exists(file)) {
+            assertTrue(System.nanoTime() < deadline, "no " + file + " within " + within);
+            Thread.onSpinWait();
+        }
+        return Snapshot.parseFrom(Files.readAllBytes(file));
     }
 
     private DataPlaneNode startNode() {

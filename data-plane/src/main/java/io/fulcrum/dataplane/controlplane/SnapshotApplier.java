@@ -11,16 +11,28 @@ import io.fulcrum.proto.v1.SnapshotNack;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Applies snapshots from the control plane (or the disk cache) to the runtime and keeps the last
- * good one on disk; answers each pushed snapshot with an ack or a nack carrying the reason.
+ * good one on disk (written after the answer, off the applying thread); answers each pushed snapshot
+ * with an ack or a nack carrying the reason.
  */
 public final class SnapshotApplier {
     private static final System.Logger LOG = System.getLogger(SnapshotApplier.class.getName());
 
     private final DataPlaneRuntime runtime;
     private final LastGoodSnapshotStore store;
+    private final AtomicReference<io.fulcrum.proto.v1.Snapshot> toCache = new AtomicReference<>();
+    private final ExecutorService cacheWriter = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "snapshot-cache-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public SnapshotApplier(DataPlaneRuntime runtime, LastGoodSnapshotStore store) {
         this.runtime = runtime;
@@ -44,14 +56,47 @@ public final class SnapshotApplier {
             LOG.log(Level.ERROR, "unexpected failure applying snapshot version " + version, e);
             return nack(version, "internal error: " + e);
         }
+        // Serving it is what the ack promises; the disk copy only adds restart safety, so its fsyncs
+        // run after the ack instead of delaying it.
+        cacheLater(proto);
+        return NodeMessage.newBuilder().setAck(SnapshotAck.newBuilder().setVersion(version)).build();
+    }
+
+    private void cacheLater(io.fulcrum.proto.v1.Snapshot proto) {
+        // A write already queued picks up the newest snapshot, so bursts cost one write, never an older one last.
+        if (toCache.getAndSet(proto) == null) {
+            try {
+                cacheWriter.execute(this::writeCache);
+            } catch (RejectedExecutionException e) {
+                LOG.log(Level.WARNING, "node closing: snapshot version " + proto.getVersion() + " not cached");
+            }
+        }
+    }
+
+    private void writeCache() {
+        io.fulcrum.proto.v1.Snapshot proto = toCache.getAndSet(null);
+        if (proto == null) {
+            return;
+        }
         try {
             store.write(proto.toByteArray());
         } catch (IOException e) {
-            // Serving it is what the ack promises; a node that cannot cache only loses restart safety.
-            LOG.log(Level.WARNING, "applied snapshot version " + version + " but could not cache it in "
+            // A node that cannot cache only loses restart safety.
+            LOG.log(Level.WARNING, "applied snapshot version " + proto.getVersion() + " but could not cache it in "
                     + store.file() + ": " + e);
         }
-        return NodeMessage.newBuilder().setAck(SnapshotAck.newBuilder().setVersion(version)).build();
+    }
+
+    /** Finishes the pending disk write, so a restart serves the last acknowledged snapshot. */
+    public void close() {
+        cacheWriter.shutdown();
+        try {
+            if (!cacheWriter.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "the last snapshot was not written to " + store.file() + " within 10s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static NodeMessage nack(long version, String reason) {
