@@ -18,11 +18,15 @@ public final class ManagedProcess implements AutoCloseable {
 
     private final String name;
     private final Path log;
+    // Where this process's output starts in the log: a log is appended to across restarts and
+    // across test runs in one tree, and only this process's lines may answer awaitOutput.
+    private final long logStart;
     private final Process process;
 
-    private ManagedProcess(String name, Path log, Process process) {
+    private ManagedProcess(String name, Path log, long logStart, Process process) {
         this.name = name;
         this.log = log;
+        this.logStart = logStart;
         this.process = process;
     }
 
@@ -33,9 +37,10 @@ public final class ManagedProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
+            long logStart = Files.exists(log) ? Files.size(log) : 0;
             Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            return new ManagedProcess(name, log, builder.start());
+            return new ManagedProcess(name, log, logStart, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -62,9 +67,15 @@ public final class ManagedProcess implements AutoCloseable {
         return log;
     }
 
+    /** What this process printed (earlier processes logging to the same file are left out). */
     public String output() {
         try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            if (!Files.exists(log)) {
+                return "";
+            }
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
         }
