@@ -10,7 +10,7 @@ import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.Health;
 import io.fulcrum.dataplane.health.HealthTransition;
-import io.fulcrum.dataplane.proxy.ProxiedService;
+import io.fulcrum.dataplane.testing.FixedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
@@ -49,22 +49,7 @@ class FlowTableRaceTest {
         VirtualServiceConfig config = VirtualServiceConfig.udp("udp", ip("127.0.0.1"), List.of(53), List.of())
                 .withFlows(new FlowSettings(Duration.ofMillis(500), 40)).withPersistence(persistence);
         ConcurrentLinkedQueue<CountingUpstream> opened = new ConcurrentLinkedQueue<>();
-        FlowTable table = new FlowTable(new ProxiedService() {
-            @Override
-            public VirtualServiceConfig config() {
-                return config;
-            }
-
-            @Override
-            public RealServerSelector selector() {
-                return selector;
-            }
-
-            @Override
-            public ServiceCounters counters() {
-                return counters;
-            }
-        }, (t, flow, target) -> {
+        FlowTable table = new FlowTable(new FixedService(config, selector, counters), (t, flow, target) -> {
             CountingUpstream upstream = new CountingUpstream();
             opened.add(upstream);
             return upstream;
@@ -82,7 +67,7 @@ class FlowTableRaceTest {
                 // Keep routing until the state flipper has really run alongside and moved a flow (bounded in time).
                 for (int i = 0; (i < ROUNDS || flips.get() < 500 || counters.repinnedFlows() == 0)
                         && System.nanoTime() < deadline; i++) {
-                    FlowKey key = new FlowKey(new InetSocketAddress(ip("10.0.0." + random.nextInt(1, 30)),
+                    FlowKey key = new FlowKey(new InetSocketAddress(ip("127.0.100." + random.nextInt(1, 30)),
                             random.nextInt(1000, 1004)), 53);
                     table.route(key, null);
                     clock.incrementAndGet();

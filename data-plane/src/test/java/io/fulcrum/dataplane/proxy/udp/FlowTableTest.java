@@ -44,9 +44,9 @@ class FlowTableTest {
     @Test
     void aFlowEndsAfterItsIdleTimeoutAndReleasesEverythingOnce() {
         service.configure(new FlowSettings(Duration.ofSeconds(10), 100), PersistenceConfig.none(), a);
-        UdpFlow flow = table.route(key("10.0.0.1", 4000), null);
+        UdpFlow flow = table.route(key("127.0.100.1", 4000), null);
         clock.addAndGet(9_000);
-        assertSame(flow, table.route(key("10.0.0.1", 4000), null), "a datagram keeps the flow alive");
+        assertSame(flow, table.route(key("127.0.100.1", 4000), null), "a datagram keeps the flow alive");
         clock.addAndGet(9_999);
         assertEquals(0, table.expireIdle());
         clock.addAndGet(1);
@@ -62,53 +62,53 @@ class FlowTableTest {
     @Test
     void atTheFlowLimitNewFlowsAreDroppedAndCountedWhileExistingOnesKeepGoing() {
         service.configure(new FlowSettings(Duration.ofMinutes(5), 2), PersistenceConfig.none(), a);
-        UdpFlow first = table.route(key("10.0.0.1", 1), null);
-        UdpFlow second = table.route(key("10.0.0.1", 2), null);
-        assertNull(table.route(key("10.0.0.1", 3), null));
-        assertNull(table.route(key("10.0.0.2", 1), null));
+        UdpFlow first = table.route(key("127.0.100.1", 1), null);
+        UdpFlow second = table.route(key("127.0.100.1", 2), null);
+        assertNull(table.route(key("127.0.100.1", 3), null));
+        assertNull(table.route(key("127.0.100.2", 1), null));
         assertEquals(2, service.counters().droppedFlows());
-        assertSame(first, table.route(key("10.0.0.1", 1), null));
-        assertSame(second, table.route(key("10.0.0.1", 2), null));
+        assertSame(first, table.route(key("127.0.100.1", 1), null));
+        assertSame(second, table.route(key("127.0.100.1", 2), null));
         assertEquals(2, table.liveFlows());
         table.end(first);
-        assertNotNull(table.route(key("10.0.0.1", 3), null), "room again once a flow ended");
+        assertNotNull(table.route(key("127.0.100.1", 3), null), "room again once a flow ended");
     }
 
     @Test
     void aClientIpSticksToItsServerAcrossNewFlows() {
         service.configure(FlowSettings.defaults(), new PersistenceConfig(PersistenceMode.SOURCE_IP,
                 Duration.ofHours(6)), a, b);
-        RealServer pinned = table.route(key("10.0.0.7", 1000), null).server();
+        RealServer pinned = table.route(key("127.0.100.7", 1000), null).server();
         for (int port = 1001; port < 1010; port++) {
-            assertSame(pinned, table.route(key("10.0.0.7", port), null).server(), "flow from port " + port);
+            assertSame(pinned, table.route(key("127.0.100.7", port), null).server(), "flow from port " + port);
         }
-        assertSame(pinned, service.selector().persistence().lookup(ip("10.0.0.7")));
+        assertSame(pinned, service.selector().persistence().lookup(ip("127.0.100.7")));
     }
 
     @Test
     void theSixHourPersistenceEntryIsRefreshedByDatagramsOfALongFlow() {
         service.configure(FlowSettings.defaults().withIdle(Duration.ofHours(12)),
                 new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofHours(6)), a, b);
-        RealServer pinned = table.route(key("10.0.0.7", 1000), null).server();
+        RealServer pinned = table.route(key("127.0.100.7", 1000), null).server();
         for (int hour = 0; hour < 10; hour++) {
             clock.addAndGet(Duration.ofHours(1).toMillis());
-            table.route(key("10.0.0.7", 1000), null);
+            table.route(key("127.0.100.7", 1000), null);
         }
         clock.addAndGet(Duration.ofHours(5).toMillis());
-        assertSame(pinned, table.route(key("10.0.0.7", 2000), null).server(), "entry used 5h ago still holds");
+        assertSame(pinned, table.route(key("127.0.100.7", 2000), null).server(), "entry used 5h ago still holds");
         clock.addAndGet(Duration.ofHours(6).toMillis());
-        assertNull(service.selector().persistence().lookup(ip("10.0.0.7")), "entry expires 6h after last use");
+        assertNull(service.selector().persistence().lookup(ip("127.0.100.7")), "entry expires 6h after last use");
     }
 
     @Test
     void aFlowWhoseServerWentDownIsRepinnedOnItsNextDatagram() {
         service.configure(FlowSettings.defaults(), new PersistenceConfig(PersistenceMode.SOURCE_IP,
                 Duration.ofHours(6)), a, b);
-        UdpFlow flow = table.route(key("10.0.0.1", 5000), null);
+        UdpFlow flow = table.route(key("127.0.100.1", 5000), null);
         RealServer first = flow.server();
         RealServer other = first == a ? b : a;
         first.applyHealth(new HealthTransition(Health.UP, Health.DOWN, "timeout", clock.get()));
-        assertSame(flow, table.route(key("10.0.0.1", 5000), null));
+        assertSame(flow, table.route(key("127.0.100.1", 5000), null));
         assertSame(other, flow.server());
         assertEquals(1, service.counters().repinnedFlows());
         assertEquals(0, first.activeConnections());
@@ -116,41 +116,41 @@ class FlowTableTest {
         assertEquals(1, service.counters().active(), "still one flow");
         assertEquals(1, opened.get(0).closes, "old upstream socket closed");
         assertEquals(2, opened.size());
-        assertSame(other, service.selector().persistence().lookup(ip("10.0.0.1")));
+        assertSame(other, service.selector().persistence().lookup(ip("127.0.100.1")));
     }
 
     @Test
     void drainAndHaltLeaveALiveFlowToFinish() {
         service.configure(FlowSettings.defaults(), PersistenceConfig.none(), a, b);
-        UdpFlow flow = table.route(key("10.0.0.1", 5000), null);
+        UdpFlow flow = table.route(key("127.0.100.1", 5000), null);
         RealServer first = flow.server();
         first.update(first.config().withState(AdminState.DRAIN));
-        assertSame(first, table.route(key("10.0.0.1", 5000), null).server());
+        assertSame(first, table.route(key("127.0.100.1", 5000), null).server());
         first.update(first.config().withState(AdminState.HALT));
-        assertSame(first, table.route(key("10.0.0.1", 5000), null).server());
+        assertSame(first, table.route(key("127.0.100.1", 5000), null).server());
         assertEquals(0, service.counters().repinnedFlows());
-        assertTrue(first != table.route(key("10.0.0.1", 5001), null).server(), "a new flow avoids the halted server");
+        assertTrue(first != table.route(key("127.0.100.1", 5001), null).server(), "a new flow avoids the halted server");
     }
 
     @Test
     void haltedServerDoesNotKeepTheClientPinnedForItsNextFlows() {
         service.configure(FlowSettings.defaults(), new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofMinutes(6)), a, b);
-        UdpFlow flow = table.route(key("10.0.0.1", 5000), null);
+        UdpFlow flow = table.route(key("127.0.100.1", 5000), null);
         RealServer first = flow.server();
         first.update(first.config().withState(AdminState.HALT));
         clock.addAndGet(FlowTable.PIN_REFRESH_MILLIS * 2);
-        assertSame(first, table.route(key("10.0.0.1", 5000), null).server(), "the live flow stays");
-        RealServer next = table.route(key("10.0.0.1", 5001), null).server();
+        assertSame(first, table.route(key("127.0.100.1", 5000), null).server(), "the live flow stays");
+        RealServer next = table.route(key("127.0.100.1", 5001), null).server();
         assertTrue(first != next, "the client's new flow goes elsewhere");
-        assertSame(next, service.selector().persistence().lookup(ip("10.0.0.1")));
+        assertSame(next, service.selector().persistence().lookup(ip("127.0.100.1")));
     }
 
     @Test
     void aFlowWithNowhereToGoEndsAndItsDatagramIsDropped() {
         service.configure(FlowSettings.defaults(), PersistenceConfig.none(), a);
-        table.route(key("10.0.0.1", 5000), null);
+        table.route(key("127.0.100.1", 5000), null);
         a.applyHealth(new HealthTransition(Health.UP, Health.DOWN, "timeout", clock.get()));
-        assertNull(table.route(key("10.0.0.1", 5000), null));
+        assertNull(table.route(key("127.0.100.1", 5000), null));
         assertEquals(0, table.liveFlows());
         assertEquals(0, a.activeConnections());
         assertEquals(0, service.counters().active());
@@ -160,8 +160,8 @@ class FlowTableTest {
     void liveFlowsCountAsActiveConnectionsAndNewFlowsAsTotal() {
         service.configure(FlowSettings.defaults(), PersistenceConfig.none(), a);
         for (int port = 1; port <= 3; port++) {
-            table.route(key("10.0.0.1", port), null);
-            table.route(key("10.0.0.1", port), null);
+            table.route(key("127.0.100.1", port), null);
+            table.route(key("127.0.100.1", port), null);
         }
         assertEquals(3, service.counters().active());
         assertEquals(3, service.counters().total());
@@ -173,20 +173,20 @@ class FlowTableTest {
     void maxConnectionsLimitsFlowsPerServerUntilBelowMinConnections() {
         RealServer limited = new RealServer(RealServerConfig.online("a", ip("127.0.0.11"), 53).withLimits(1, 2));
         service.configure(FlowSettings.defaults(), PersistenceConfig.none(), limited);
-        UdpFlow one = table.route(key("10.0.0.1", 1), null);
-        UdpFlow two = table.route(key("10.0.0.2", 1), null);
-        assertNull(table.route(key("10.0.0.3", 1), null), "saturated at max 2");
+        UdpFlow one = table.route(key("127.0.100.1", 1), null);
+        UdpFlow two = table.route(key("127.0.100.2", 1), null);
+        assertNull(table.route(key("127.0.100.3", 1), null), "saturated at max 2");
         table.end(two);
-        assertNull(table.route(key("10.0.0.3", 1), null), "still saturated until below min 1");
+        assertNull(table.route(key("127.0.100.3", 1), null), "still saturated until below min 1");
         table.end(one);
-        assertNotNull(table.route(key("10.0.0.3", 1), null));
+        assertNotNull(table.route(key("127.0.100.3", 1), null));
         assertEquals(2, service.counters().refusedConnections());
     }
 
     @Test
     void aPortFollowingServerGetsThePortTheClientSentTo() {
         service.configure(FlowSettings.defaults(), PersistenceConfig.none(), b);
-        table.route(new FlowKey(new InetSocketAddress(ip("10.0.0.1"), 9), 3478), null);
+        table.route(new FlowKey(new InetSocketAddress(ip("127.0.100.1"), 9), 3478), null);
         assertEquals(new InetSocketAddress(ip("127.0.0.12"), 3478), opened.get(0).target);
     }
 

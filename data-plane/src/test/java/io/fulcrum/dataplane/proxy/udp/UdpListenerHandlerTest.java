@@ -8,6 +8,7 @@ import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
+import io.fulcrum.dataplane.testing.FixedService;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -29,25 +30,8 @@ class UdpListenerHandlerTest {
     private final int[] flushes = {0};
     private boolean failSends;
 
-    private final ProxiedService service = new ProxiedService() {
-        private final VirtualServiceConfig config = VirtualServiceConfig.udp("udp", ip("127.0.0.1"), List.of(53),
-                List.of());
-
-        @Override
-        public VirtualServiceConfig config() {
-            return config;
-        }
-
-        @Override
-        public RealServerSelector selector() {
-            return selector;
-        }
-
-        @Override
-        public ServiceCounters counters() {
-            return counters;
-        }
-    };
+    private final ProxiedService service = new FixedService(
+            VirtualServiceConfig.udp("udp", ip("127.0.0.1"), List.of(53), List.of()), selector, counters);
 
     private final FlowTable table = new FlowTable(service, (t, flow, target) -> new FlowUpstream() {
         @Override
