@@ -44,10 +44,9 @@ declare -A HTTP_PORT=([direct]=8081 [haproxy]=8080 [nginx]=8080 [fulcrum]=8080 [
 declare -A BULK_PORT=([direct]=5201 [haproxy]=5201 [nginx]=5201 [fulcrum]=5201 [fulcrum-splice]=5201)
 declare -A UDP_PORT=([direct]=7001 [nginx]=7000 [fulcrum]=7000 [fulcrum-splice]=7000)
 
-# JVM flags for the data-plane node: one core, a small fixed heap, serial GC (no GC threads to
-# compete with the event loop on the single core), bounded direct memory, no leak detection.
-NODE_JVM_FLAGS=(-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:ActiveProcessorCount=1
-                -XX:ReservedCodeCacheSize=64m -Dio.netty.leakDetection.level=disabled)
+# JVM flags for the data-plane node: the deployment's (deploy/jvm/data-plane.options, explained in
+# deploy/README.md), sized to the one core it gets here.
+NODE_JVM_FLAGS=("@$REPO_ROOT/deploy/jvm/data-plane.options" -XX:ActiveProcessorCount=1)
 
 PIDS=() NAMES=()
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -218,7 +217,7 @@ start_control_plane() {
   await "PostgreSQL" 120 grep -q "postgres ready" "$WORK/postgres.log"
   start control-plane $LOADGEN_CORE env FULCRUM_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fulcrum" \
     FULCRUM_DB_USER=postgres FULCRUM_DB_PASSWORD=postgres QUARKUS_HTTP_PORT=$API_PORT QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT \
-    java -Xmx512m -jar "$WORK/jars/control-plane/quarkus-run.jar"
+    java "@$REPO_ROOT/deploy/jvm/control-plane.options" -jar "$WORK/jars/control-plane/quarkus-run.jar"
   await "control plane" 90 curl -sf "$API/api/v1/overview"
 }
 
