@@ -289,18 +289,36 @@ wrk_run() { # wrk_run TARGET FIGURE CONNECTIONS SECONDS [wrk args]
 
 wants() { [[ " $2 " == *" $1 "* ]]; } # wants WORD LIST
 
+# Proxy CPU time (user + system clock ticks) around a run, so the table can show CPU per request:
+# what a proxy would sustain per core if the load generator's core were not the limit.
+cpu_ticks() { if [[ -n "$1" && -r "/proc/$1/stat" ]]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
+with_cpu() { # with_cpu PID OUTFILE COMMAND...: runs the command, writes "ticks N hz N" to OUTFILE
+  local pid="$1" out="$2" before; shift 2
+  before=$(cpu_ticks "$pid")
+  "$@"
+  echo "ticks $(( $(cpu_ticks "$pid") - before )) hz $(getconf CLK_TCK)" >"$out"
+}
+
 measure_target() {
   local target="$1" rep pid
   log "measuring $target"
-  # Warm-up: lets the JIT compile Fulcrum's relay path; run for every target so all are treated alike.
+  pid="$(proxy_pid "$target")"
+  # Warm-up of every path about to be measured (relay, connection setup, UDP), so the JIT has
+  # compiled Fulcrum's before measuring; run for every target so all are treated alike.
   wrk_run "$target" warmup 64 "$WARMUP" >/dev/null
+  if wants close "$FIGURES"; then wrk_run "$target" warmup 64 "$WARMUP" -H 'Connection: close' >/dev/null; fi
+  if wants udp "$FIGURES" && [[ -n "${UDP_PORT[$target]:-}" ]] && { [[ "$target" != fulcrum* ]] || (( FULCRUM_UDP )); }; then
+    timeout $((WARMUP + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
+      256 4 "$WARMUP" >/dev/null || true
+  fi
   for rep in $(seq 1 "$REPS"); do
     if wants rr "$FIGURES"; then
       wrk_run "$target" rr64 64 "$SECONDS_PER_RUN" >"$RAW/$target.rr64.$rep"
       wrk_run "$target" rr256 256 "$SECONDS_PER_RUN" >"$RAW/$target.rr256.$rep"
     fi
     if wants close "$FIGURES"; then
-      wrk_run "$target" close 64 "$SECONDS_PER_RUN" -H 'Connection: close' >"$RAW/$target.close.$rep"
+      with_cpu "$pid" "$RAW/$target.cpuclose.$rep" \
+        wrk_run "$target" close 64 "$SECONDS_PER_RUN" -H 'Connection: close' >"$RAW/$target.close.$rep"
     fi
     if wants bulk "$FIGURES"; then
       taskset -c $LOADGEN_CORE iperf3 -c "${LISTEN[$target]}" -p "${BULK_PORT[$target]}" -t "$((SECONDS_PER_RUN + 1))" \
@@ -309,11 +327,11 @@ measure_target() {
         -O 1 -P 4 -J >"$RAW/$target.bulk4.$rep" || true
     fi
     if wants udp "$FIGURES" && [[ -n "${UDP_PORT[$target]:-}" ]] && { [[ "$target" != fulcrum* ]] || (( FULCRUM_UDP )); }; then
-      timeout $((SECONDS_PER_RUN + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
+      with_cpu "$pid" "$RAW/$target.cpuudp.$rep" \
+        timeout $((SECONDS_PER_RUN + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
         256 4 "$SECONDS_PER_RUN" >"$RAW/$target.udp.$rep" || true
     fi
   done
-  pid="$(proxy_pid "$target")"
   if wants idle "$FIGURES" && [[ -n "$pid" ]]; then measure_idle "$target" "$pid"; fi
   return 0
 }
