@@ -348,8 +348,17 @@ proxy_pid() {
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
+# Live Java heap of a Fulcrum node in KB, after a full collection (so garbage does not count).
+heap_kb() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || { echo 0; return; }
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); sum += v } } END { print sum + 0 }'
+}
+
 measure_idle() { # RSS growth of the proxy process while IDLE_CONNECTIONS idle connections are open through it
-  local target="$1" pid="$2" before after holder connected
+  local target="$1" pid="$2" before after holder connected heap_before=0 heap_after=0
+  # For Fulcrum also the live heap, collected first: RSS alone misses objects placed in heap pages
+  # the earlier tests already touched.
+  if [[ "$target" == fulcrum* ]]; then heap_before=$(heap_kb "$pid"); fi
   before=$(rss_kb "$pid")
   taskset -c $LOADGEN_CORE "$WORK/idleconns" "${LISTEN[$target]}" "${HTTP_PORT[$target]}" "$IDLE_CONNECTIONS" 6 8 \
     >"$WORK/idle-$target.out" 2>&1 &
@@ -357,8 +366,10 @@ measure_idle() { # RSS growth of the proxy process while IDLE_CONNECTIONS idle c
   await "idle connections through $target" 40 grep -q connected "$WORK/idle-$target.out"
   sleep 1 # let the proxy finish its upstream connects before reading RSS (the holder keeps them 8 s)
   after=$(rss_kb "$pid")
+  if [[ "$target" == fulcrum* ]]; then heap_after=$(heap_kb "$pid"); fi
   connected=$(awk '/connected/ {print $2}' "$WORK/idle-$target.out")
-  echo "before_kb $before after_kb $after connections $connected" >"$RAW/$target.idle.1"
+  echo "before_kb $before after_kb $after connections $connected heap_before_kb $heap_before heap_after_kb $heap_after" \
+    >"$RAW/$target.idle.1"
   wait "$holder" 2>/dev/null || true
 }
 

@@ -80,6 +80,14 @@ def cpu_us(target, figure):
     return values
 
 
+def idle_heap_kb(target):
+    for path in files(target, "idle"):
+        stats = dict(zip(*[iter(open(path).read().split())] * 2))
+        if int(stats["connections"]) > 0 and int(stats.get("heap_after_kb", 0)) > 0:
+            return [(int(stats["heap_after_kb"]) - int(stats["heap_before_kb"])) / int(stats["connections"])]
+    return []
+
+
 def per_core(values):
     return [1e6 / v for v in values]
 
@@ -122,6 +130,7 @@ FIGURES = [
     ("UDP: proxy CPU per round trip (2 datagrams in, 2 out)", "us", lambda t: cpu_us(t, "udp")),
     ("UDP: round trips/s per proxy core (1 s / CPU per round trip)", "req/s", lambda t: per_core(cpu_us(t, "udp"))),
     ("%s idle proxied connections: RSS per connection" % idle, "KB", idle_kb),
+    ("%s idle proxied connections: live Java heap per connection (Fulcrum)" % idle, "KB", idle_heap_kb),
 ]
 
 
@@ -131,7 +140,8 @@ def cell(target, values, medians, unit, figure):
             return "n/a (no UDP)"
         if figure.startswith("UDP") and target.startswith("fulcrum") and fulcrum_udp != "1":
             return "n/a (not built)"
-        if ("idle" in figure or "proxy" in figure) and target == "direct":
+        if ("Java heap" in figure and not target.startswith("fulcrum")) or \
+                (("idle" in figure or "proxy" in figure) and target == "direct"):
             return "—"
         return "n/a"
     med = statistics.median(values)
