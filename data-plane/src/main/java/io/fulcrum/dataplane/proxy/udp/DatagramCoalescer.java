@@ -27,6 +27,12 @@ final class DatagramCoalescer {
     // The kernel's limit on segments per send; the byte limit keeps the whole send one IP datagram.
     private static final int MAX_SEGMENTS = 64;
     private static final int MAX_RUN_BYTES = 65_000;
+    /**
+     * Larger datagrams go alone: the kernel refuses a segment that does not fit the path's MTU,
+     * where a single datagram would be fragmented instead. 1,232 bytes fit any IPv6 path (and
+     * every Ethernet one); typical UDP traffic (RDP, DNS, QUIC, games) is no larger.
+     */
+    static final int MAX_SEGMENT_SIZE = 1232;
     private static volatile boolean gsoWorks = Boolean.parseBoolean(System.getProperty(GSO_PROPERTY, "true"))
             && SegmentedDatagramPacket.isSupported();
 
@@ -74,7 +80,7 @@ final class DatagramCoalescer {
     private int runEnd(int start) {
         int segmentSize = pending.get(start).readableBytes();
         int end = start + 1;
-        if (!gsoWorks || segmentSize == 0) {
+        if (!gsoWorks || segmentSize == 0 || segmentSize > MAX_SEGMENT_SIZE) {
             return end;
         }
         int bytes = segmentSize;

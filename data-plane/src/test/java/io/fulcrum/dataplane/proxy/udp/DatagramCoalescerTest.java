@@ -74,6 +74,14 @@ class DatagramCoalescerTest {
     }
 
     @Test
+    void datagramsLargerThanAnyPathMtuAllowsAreSentOneByOne() {
+        String big = "b".repeat(DatagramCoalescer.MAX_SEGMENT_SIZE + 1);
+        add(big, big);
+        coalescer.writeTo(channel, CLIENT, counters);
+        assertEquals(List.of(big, big), drain());
+    }
+
+    @Test
     void discardReleasesWhatWasQueued() {
         add("aa", "bb");
         coalescer.discard();
