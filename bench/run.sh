@@ -92,6 +92,18 @@ await() { # await DESCRIPTION SECONDS COMMAND...: poll until the command succeed
 }
 listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
+# Refuses to start next to another benchmark (or anything else) on the addresses it is about to use:
+# its processes would answer this run's requests and the figures would be meaningless.
+require_free() {
+  local endpoint
+  for endpoint in "127.0.0.1:$PG_PORT" "127.0.0.1:$API_PORT" "127.0.0.1:$GRPC_PORT" "$RS1:8081" "$RS1:5201" \
+                  "${LISTEN[haproxy]}:8080" "${LISTEN[nginx]}:8080" "${LISTEN[fulcrum]}:8080"; do
+    if listening "${endpoint%:*}" "${endpoint##*:}"; then
+      die "$endpoint is already in use (another bench/run.sh running?); stop it first"
+    fi
+  done
+}
+
 install_tools() {
   [[ "${BENCH_SKIP_APT:-0}" == 1 ]] && return
   local missing=()
@@ -204,7 +216,8 @@ stream {
   upstream udp_servers { least_conn; server $RS1:7001; server $RS2:7001; }
   server { listen ${LISTEN[nginx]}:8080; proxy_pass http_servers; }
   server { listen ${LISTEN[nginx]}:5201; proxy_pass bulk_servers; }
-  server { listen ${LISTEN[nginx]}:7000 udp; proxy_pass udp_servers; proxy_timeout 10s; }
+  # The same 4 MiB socket buffers Fulcrum gives its UDP service sockets.
+  server { listen ${LISTEN[nginx]}:7000 udp rcvbuf=4m sndbuf=4m; proxy_pass udp_servers; proxy_timeout 10s; }
 }
 EOF
   start nginx-proxy $PROXY_CORE nginx -p "$WORK/nginx-proxy" -c "$WORK/nginx-proxy/nginx.conf" -g 'daemon off;'
@@ -408,6 +421,7 @@ main() {
   mkdir -p "$RAW" "$BENCH_DIR/results"
   ulimit -n 20000 2>/dev/null || true
   (( $(nproc) >= 2 )) || die "needs at least 2 cores (proxy on core $PROXY_CORE, load on core $LOADGEN_CORE)"
+  require_free
   install_tools
   build_fulcrum
   build_tools
