@@ -5,6 +5,7 @@ import io.fulcrum.controlplane.realserver.RealServerEntity;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceMapper;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,24 +25,77 @@ final class ConfigRows {
     }
 
     static List<ConfigState.ConfiguredVirtualService> virtualServices(Connection connection) throws SQLException {
-        Map<Long, List<RealServer>> realServers = new HashMap<>();
-        List<ConfigState.ConfiguredVirtualService> services = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
-            try (ResultSet rows = statement.executeQuery("SELECT * FROM real_server ORDER BY label")) {
-                while (rows.next()) {
-                    RealServerEntity entity = realServer(rows);
-                    realServers.computeIfAbsent(entity.virtualServiceId, id -> new ArrayList<>()).add(entity.toRecord());
-                }
-            }
+            Map<Long, List<RealServer>> realServers =
+                    realServersByService(statement.executeQuery("SELECT * FROM real_server ORDER BY label"));
+            List<ConfigState.ConfiguredVirtualService> services = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery("SELECT * FROM virtual_service ORDER BY name")) {
                 while (rows.next()) {
                     VirtualServiceEntity entity = virtualService(rows);
-                    services.add(new ConfigState.ConfiguredVirtualService(VirtualServiceMapper.toRecord(entity),
-                            List.copyOf(realServers.getOrDefault(entity.id, List.of()))));
+                    services.add(configured(entity, realServers));
+                }
+            }
+            return List.copyOf(services);
+        }
+    }
+
+    /** The stamp of every virtual service, in the order of the full read (by name). */
+    static List<StampedConfig.Stamp> stamps(Connection connection) throws SQLException {
+        List<StampedConfig.Stamp> stamps = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("""
+                     SELECT v.id, v.version, count(r.id), coalesce(max(r.version), 0)
+                     FROM virtual_service v LEFT JOIN real_server r ON r.virtual_service_id = v.id
+                     GROUP BY v.id ORDER BY v.name""")) {
+            while (rows.next()) {
+                stamps.add(new StampedConfig.Stamp(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)));
+            }
+        }
+        return stamps;
+    }
+
+    /** The virtual services with these ids and their real servers (ordered by label), by id. */
+    static Map<Long, ConfigState.ConfiguredVirtualService> virtualServices(Connection connection, List<Long> ids)
+            throws SQLException {
+        Map<Long, ConfigState.ConfiguredVirtualService> services = new HashMap<>();
+        if (ids.isEmpty()) {
+            return services;
+        }
+        java.sql.Array idArray = connection.createArrayOf("bigint", ids.toArray());
+        Map<Long, List<RealServer>> realServers;
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT * FROM real_server WHERE virtual_service_id = ANY (?) ORDER BY label")) {
+            statement.setArray(1, idArray);
+            realServers = realServersByService(statement.executeQuery());
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT * FROM virtual_service WHERE id = ANY (?)")) {
+            statement.setArray(1, idArray);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    VirtualServiceEntity entity = virtualService(rows);
+                    services.put(entity.id, configured(entity, realServers));
                 }
             }
         }
-        return List.copyOf(services);
+        return services;
+    }
+
+    private static Map<Long, List<RealServer>> realServersByService(ResultSet rows) throws SQLException {
+        try (rows) {
+            Map<Long, List<RealServer>> realServers = new HashMap<>();
+            while (rows.next()) {
+                RealServerEntity entity = realServer(rows);
+                realServers.computeIfAbsent(entity.virtualServiceId, id -> new ArrayList<>()).add(entity.toRecord());
+            }
+            return realServers;
+        }
+    }
+
+    private static ConfigState.ConfiguredVirtualService configured(VirtualServiceEntity entity,
+            Map<Long, List<RealServer>> realServers) {
+        return new ConfigState.ConfiguredVirtualService(VirtualServiceMapper.toRecord(entity),
+                List.copyOf(realServers.getOrDefault(entity.id, List.of())));
     }
 
     /** A detached entity, only so the one existing mapping to records is reused. */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * Reads the version row and every virtual and real server in one REPEATABLE READ, read-only
@@ -31,6 +32,22 @@ public class ConfigStateReader {
         ConsistentRead.begin(entityManager);
         long version = currentVersion();
         return new ConfigState(version, entityManager.unwrap(Session.class).doReturningWork(ConfigRows::virtualServices));
+    }
+
+    /**
+     * The same consistent read as {@link #read()}, but when only versions for which
+     * {@code committedHere} is true were committed since {@code previous}, only the virtual services
+     * whose stamp moved are read in full and the others are taken from it.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    StampedConfig readChanged(StampedConfig previous, LongPredicate committedHere) {
+        ConsistentRead.begin(entityManager);
+        long version = currentVersion();
+        StampedConfig base = previous.coversOnlyStampedCommitsUpTo(version, committedHere) ? previous : StampedConfig.NONE;
+        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            List<StampedConfig.Stamp> stamps = ConfigRows.stamps(connection);
+            return base.next(version, stamps, ConfigRows.virtualServices(connection, base.changedIds(stamps)));
+        });
     }
 
     /**
