@@ -9,6 +9,10 @@
 #   BENCH_IDLE     idle connections for the memory figure (default 9000)
 #   FULCRUM_DATA_PLANE_JAR / FULCRUM_CONTROL_PLANE_DIR / FULCRUM_TESTBED_JAR  use other builds
 #   BENCH_SKIP_APT=1  do not apt-get install (tools already present)
+#   BENCH_TARGETS  which proxies to measure (default "direct haproxy nginx fulcrum fulcrum-splice")
+#   BENCH_FIGURES  which data-path figures (default "rr close bulk udp idle")
+#   BENCH_CONTROL_PLANE=0  skip the control-plane figures (1,000 services, REST write -> applied)
+#   A partial run still writes a table; only a full run belongs in the README.
 #   FULCRUM_NODE_EXTRA_FLAGS  more JVM flags for the node, e.g. a JFR recording:
 #     "-XX:StartFlightRecording=filename=/tmp/node.jfr,settings=profile,dumponexit=true"
 set -euo pipefail
@@ -19,6 +23,9 @@ SECONDS_PER_RUN="${BENCH_SECONDS:-4}"
 REPS="${BENCH_REPS:-3}"
 WARMUP="${BENCH_WARMUP:-5}"
 IDLE_CONNECTIONS="${BENCH_IDLE:-9000}"
+TARGETS="${BENCH_TARGETS-direct haproxy nginx fulcrum fulcrum-splice}"
+FIGURES="${BENCH_FIGURES-rr close bulk udp idle}"
+CONTROL_PLANE="${BENCH_CONTROL_PLANE:-1}"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 WORK="$BENCH_DIR/work/$STAMP"
 RAW="$WORK/raw"
@@ -281,26 +288,34 @@ wrk_run() { # wrk_run TARGET FIGURE CONNECTIONS SECONDS [wrk args]
     "http://${LISTEN[$target]}:${HTTP_PORT[$target]}/"
 }
 
+wants() { [[ " $2 " == *" $1 "* ]]; } # wants WORD LIST
+
 measure_target() {
   local target="$1" rep pid
   log "measuring $target"
   # Warm-up: lets the JIT compile Fulcrum's relay path; run for every target so all are treated alike.
   wrk_run "$target" warmup 64 "$WARMUP" >/dev/null
   for rep in $(seq 1 "$REPS"); do
-    wrk_run "$target" rr64 64 "$SECONDS_PER_RUN" >"$RAW/$target.rr64.$rep"
-    wrk_run "$target" rr256 256 "$SECONDS_PER_RUN" >"$RAW/$target.rr256.$rep"
-    wrk_run "$target" close 64 "$SECONDS_PER_RUN" -H 'Connection: close' >"$RAW/$target.close.$rep"
-    taskset -c $LOADGEN_CORE iperf3 -c "${LISTEN[$target]}" -p "${BULK_PORT[$target]}" -t "$((SECONDS_PER_RUN + 1))" \
-      -O 1 -P 1 -J >"$RAW/$target.bulk1.$rep" || true
-    taskset -c $LOADGEN_CORE iperf3 -c "${LISTEN[$target]}" -p "${BULK_PORT[$target]}" -t "$((SECONDS_PER_RUN + 1))" \
-      -O 1 -P 4 -J >"$RAW/$target.bulk4.$rep" || true
-    if [[ -n "${UDP_PORT[$target]:-}" ]] && { [[ "$target" != fulcrum* ]] || (( FULCRUM_UDP )); }; then
+    if wants rr "$FIGURES"; then
+      wrk_run "$target" rr64 64 "$SECONDS_PER_RUN" >"$RAW/$target.rr64.$rep"
+      wrk_run "$target" rr256 256 "$SECONDS_PER_RUN" >"$RAW/$target.rr256.$rep"
+    fi
+    if wants close "$FIGURES"; then
+      wrk_run "$target" close 64 "$SECONDS_PER_RUN" -H 'Connection: close' >"$RAW/$target.close.$rep"
+    fi
+    if wants bulk "$FIGURES"; then
+      taskset -c $LOADGEN_CORE iperf3 -c "${LISTEN[$target]}" -p "${BULK_PORT[$target]}" -t "$((SECONDS_PER_RUN + 1))" \
+        -O 1 -P 1 -J >"$RAW/$target.bulk1.$rep" || true
+      taskset -c $LOADGEN_CORE iperf3 -c "${LISTEN[$target]}" -p "${BULK_PORT[$target]}" -t "$((SECONDS_PER_RUN + 1))" \
+        -O 1 -P 4 -J >"$RAW/$target.bulk4.$rep" || true
+    fi
+    if wants udp "$FIGURES" && [[ -n "${UDP_PORT[$target]:-}" ]] && { [[ "$target" != fulcrum* ]] || (( FULCRUM_UDP )); }; then
       timeout $((SECONDS_PER_RUN + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
         256 4 "$SECONDS_PER_RUN" >"$RAW/$target.udp.$rep" || true
     fi
   done
   pid="$(proxy_pid "$target")"
-  [[ -n "$pid" ]] && measure_idle "$target" "$pid"
+  if wants idle "$FIGURES" && [[ -n "$pid" ]]; then measure_idle "$target" "$pid"; fi
   return 0
 }
 
@@ -369,21 +384,22 @@ main() {
   build_fulcrum
   build_tools
   start_backends
-  start_haproxy
-  start_nginx_proxy
+  if wants haproxy "$TARGETS"; then start_haproxy; fi
+  if wants nginx "$TARGETS"; then start_nginx_proxy; fi
   start_control_plane
   start_node fulcrum-node false
   configure_fulcrum
 
-  measure_target direct
-  measure_target haproxy
-  measure_target nginx
-  measure_target fulcrum
-  forget fulcrum-node
-  start_node fulcrum-node-splice true
-  await "Fulcrum node (splice) serving" 30 listening "${LISTEN[fulcrum]}" 8080
-  measure_target fulcrum-splice
-  measure_control_plane
+  local target
+  for target in $TARGETS; do
+    if [[ "$target" == fulcrum-splice ]]; then
+      forget fulcrum-node
+      start_node fulcrum-node-splice true
+      await "Fulcrum node (splice) serving" 30 listening "${LISTEN[fulcrum]}" 8080
+    fi
+    measure_target "$target"
+  done
+  if (( CONTROL_PLANE )); then measure_control_plane; fi
 
   python3 "$BENCH_DIR/summarize.py" "$RAW" "$STAMP" "$SECONDS_PER_RUN" "$REPS" "$WARMUP" "$IDLE_CONNECTIONS" \
     "$FULCRUM_UDP" >"$RESULT"

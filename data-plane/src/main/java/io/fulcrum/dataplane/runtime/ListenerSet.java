@@ -1,6 +1,7 @@
 package io.fulcrum.dataplane.runtime;
 
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
+import io.fulcrum.dataplane.proxy.SocketFamily;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.net.InetSocketAddress;
@@ -36,7 +38,7 @@ final class ListenerSet {
 
     /** TCP listeners whose accepted connections get {@code childHandler}. */
     static SocketBinder tcp(ChannelHandler childHandler) {
-        return (loop, address) -> bootstrap(loop, childHandler).bind(address);
+        return (loop, address) -> bootstrap(loop, childHandler, address).bind(address);
     }
 
     /** Binds everything or nothing: on failure the listeners bound so far are closed. */
@@ -63,16 +65,17 @@ final class ListenerSet {
         }
     }
 
-    private static ServerBootstrap bootstrap(EventLoop loop, ChannelHandler childHandler) {
+    // Accepted sockets keep TCP_NODELAY, which Netty turns on for every socket channel it creates.
+    private static ServerBootstrap bootstrap(EventLoop loop, ChannelHandler childHandler, InetSocketAddress address) {
+        SocketProtocolFamily family = SocketFamily.of(address.getAddress());
         return new ServerBootstrap()
                 .group(loop, loop)
-                .channel(EpollServerSocketChannel.class)
+                .channelFactory(() -> new EpollServerSocketChannel(family))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(childHandler);
     }
 

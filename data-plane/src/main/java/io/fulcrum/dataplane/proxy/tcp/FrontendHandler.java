@@ -17,7 +17,8 @@ final class FrontendHandler extends RelayHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection = new ProxiedConnection(ctx.channel(), service.counters());
+        connection = new ProxiedConnection(ctx.channel(), service.counters(),
+                service.config().clientIdleTimeout(), service.config().serverIdleTimeout());
         new UpstreamConnector(service, connection).start();
         ctx.fireChannelActive();
     }

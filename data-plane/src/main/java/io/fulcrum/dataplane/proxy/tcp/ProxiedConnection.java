@@ -7,6 +7,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.DuplexChannelConfig;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
+
+import java.io.IOException;
+import java.time.Duration;
 
 /**
  * One client connection and the upstream connection serving it: accounts both sides exactly
@@ -25,13 +31,14 @@ final class ProxiedConnection {
     private boolean frontendDraining;
     private boolean backendDraining;
     private long bytesMoved;
-    private long bytesAtFrontendIdleCheck;
-    private long bytesAtBackendIdleCheck;
+    private long bytesAtIdleCheck;
+    private final IdleTimer idle;
 
-    ProxiedConnection(Channel frontend, ServiceCounters counters) {
+    ProxiedConnection(Channel frontend, ServiceCounters counters, Duration clientIdle, Duration serverIdle) {
         this.frontend = frontend;
         this.counters = counters;
         counters.connectionOpened();
+        this.idle = new IdleTimer(this, frontend.eventLoop(), clientIdle, serverIdle);
     }
 
     Channel frontend() {
@@ -53,6 +60,7 @@ final class ProxiedConnection {
     void attach(Channel upstream, RealServer server, ByteBuf proxyHeader) {
         this.backend = upstream;
         this.realServer = server;
+        idle.upstreamJoined();
         boolean splice = SpliceRelay.possible(frontend, upstream);
         if (proxyHeader != null) {
             // The header goes out through the pipeline first; splicing may only start once it is written.
@@ -104,23 +112,24 @@ final class ProxiedConnection {
         }
     }
 
+    /** Bytes were relayed: the pair is not idle. */
+    void activity() {
+        idle.activity();
+    }
+
     /**
-     * Idle check for a spliced pair: spliced bytes pass no handler, so the idle timer cannot see
-     * them; a side is idle only when no byte moved either way since its previous idle event.
+     * For the idle check of a spliced pair: spliced bytes pass no handler, so only the counting
+     * allocators know whether any moved since the previous check.
      */
-    boolean idleSinceLastCheck(Channel channel) {
+    boolean splicedBytesMovedSinceLastCheck() {
         if (!spliced) {
-            return true;
+            return false;
         }
         countRead(frontend, SpliceRelay.takeBytesRead(frontend));
         countRead(backend, SpliceRelay.takeBytesRead(backend));
-        long before = channel == frontend ? bytesAtFrontendIdleCheck : bytesAtBackendIdleCheck;
-        if (channel == frontend) {
-            bytesAtFrontendIdleCheck = bytesMoved;
-        } else {
-            bytesAtBackendIdleCheck = bytesMoved;
-        }
-        return before == bytesMoved;
+        boolean moved = bytesMoved != bytesAtIdleCheck;
+        bytesAtIdleCheck = bytesMoved;
+        return moved;
     }
 
     Channel peerOf(Channel channel) {
@@ -177,10 +186,43 @@ final class ProxiedConnection {
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(future -> {
             if (bothDone || !future.isSuccess()) {
                 close();
-            } else if (to instanceof DuplexChannel duplex && to.isActive()) {
-                duplex.shutdownOutput();
+            } else if (to.isActive()) {
+                shutdownOutput(to);
             }
         });
+    }
+
+    /**
+     * Sends {@code to} our FIN. On a buffered pair this goes straight to the socket, because Netty's
+     * shutdownOutput allocates an exception with a stack trace on every call; and the channel stops
+     * allowing half-closure, so its own FIN, which now ends the pair, makes Netty close it rather than
+     * shut its input (which fails, with one more exception, on a socket already closed both ways).
+     * A spliced pair keeps Netty's path: its FIN must not close it while the pipe still holds bytes.
+     */
+    private void shutdownOutput(Channel to) {
+        if (!spliced && to instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            try {
+                socket.shutdown(false, true);
+                ((DuplexChannelConfig) to.config()).setAllowHalfClosure(false);
+            } catch (IOException e) {
+                close();
+            }
+        } else if (to instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        }
+    }
+
+    /**
+     * One side is gone (closed by its peer, reset, or its FIN after our own): whatever was already
+     * read from it is delivered to the other side before the pair closes.
+     */
+    void ended(Channel gone) {
+        Channel peer = peerOf(gone);
+        if (closed || peer == null || !peer.isActive()) {
+            close();
+            return;
+        }
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(future -> close());
     }
 
     void close() {
@@ -188,6 +230,7 @@ final class ProxiedConnection {
             return;
         }
         closed = true;
+        idle.cancel();
         if (spliced) {
             countRead(frontend, SpliceRelay.takeBytesRead(frontend));
             countRead(backend, SpliceRelay.takeBytesRead(backend));

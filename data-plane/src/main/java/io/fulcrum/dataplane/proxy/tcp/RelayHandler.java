@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.lang.System.Logger.Level;
@@ -50,6 +49,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
             connection.splicedReadComplete(ctx.channel());
             return;
         }
+        connection.activity();
         peer.flush();
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
@@ -73,12 +73,6 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
             } else {
                 ctx.close();
             }
-        } else if (evt instanceof IdleStateEvent) {
-            if (connection != null && !connection.idleSinceLastCheck(ctx.channel())) {
-                return;
-            }
-            LOG.log(Level.DEBUG, "closing idle connection {0}", ctx.channel());
-            closePair(ctx);
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -86,7 +80,11 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closePair(ctx);
+        if (connection != null) {
+            connection.ended(ctx.channel());
+        } else {
+            ctx.close();
+        }
     }
 
     @Override

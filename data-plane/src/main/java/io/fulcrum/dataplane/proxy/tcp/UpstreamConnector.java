@@ -4,12 +4,13 @@ import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.config.Endpoint;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.proxy.ProxiedService;
-import io.netty.bootstrap.Bootstrap;
+import io.fulcrum.dataplane.proxy.SocketFamily;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannelConfig;
 
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -97,19 +98,27 @@ final class UpstreamConnector {
         connection.close();
     }
 
+    /**
+     * Creates, registers and connects the upstream channel by hand rather than through a Bootstrap:
+     * on the event loop registration completes inline, and a connection per client is the hot path
+     * of short-lived traffic. TCP_NODELAY is on, as Netty sets it on every socket channel.
+     */
     private ChannelFuture connect(InetSocketAddress target) {
         Channel frontend = connection.frontend();
+        EpollSocketChannel channel = new EpollSocketChannel(SocketFamily.of(target.getAddress()));
+        EpollSocketChannelConfig options = channel.config();
+        options.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
+        options.setAutoRead(false);
+        options.setAllowHalfClosure(true);
+        BackendPipeline.install(channel, connection);
         // Same event loop as the client: the pair never needs cross-thread hand-offs.
-        return new Bootstrap()
-                .group(frontend.eventLoop())
-                .channel(EpollSocketChannel.class)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        config.connectTimeout().toMillis()))
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new BackendInitializer(connection, config.serverIdleTimeout().toMillis()))
-                .connect(target);
+        ChannelFuture registered = frontend.eventLoop().register(channel);
+        if (registered.isDone() && !registered.isSuccess()) {
+            channel.unsafe().closeForcibly();
+            return channel.newFailedFuture(registered.cause());
+        }
+        // As a Bootstrap would: a channel whose connect failed is closed before the next try.
+        return channel.connect(target).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     // Port 0 follows the port the client connected to.

@@ -1,5 +1,6 @@
 package io.fulcrum.dataplane.proxy.udp;
 
+import io.fulcrum.dataplane.proxy.SocketFamily;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -28,7 +29,7 @@ final class DatagramUpstream implements FlowUpstream {
 
     private static FlowUpstream open(FlowTable table, UdpFlow flow, InetSocketAddress target) {
         EventLoop loop = flow.listener().eventLoop();
-        EpollDatagramChannel channel = new EpollDatagramChannel();
+        EpollDatagramChannel channel = new EpollDatagramChannel(SocketFamily.of(target.getAddress()));
         DatagramLimits.configure(channel, DatagramLimits.UPSTREAM_BATCH, LOW_WATER, HIGH_WATER);
         DatagramUpstream upstream = new DatagramUpstream(channel);
         channel.pipeline().addLast(new UpstreamHandler(table, flow));

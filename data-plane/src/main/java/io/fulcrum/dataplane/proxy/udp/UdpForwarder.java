@@ -1,6 +1,7 @@
 package io.fulcrum.dataplane.proxy.udp;
 
 import io.fulcrum.dataplane.proxy.ProxiedService;
+import io.fulcrum.dataplane.proxy.SocketFamily;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -37,7 +38,7 @@ public final class UdpForwarder {
         }
         return new Bootstrap()
                 .group(loop)
-                .channel(EpollDatagramChannel.class)
+                .channelFactory(() -> new EpollDatagramChannel(SocketFamily.of(address.getAddress())))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +29,7 @@ class RelayHandlerTest {
     @BeforeEach
     void pair() {
         frontend = new EmbeddedChannel();
-        connection = new ProxiedConnection(frontend, counters);
+        connection = new ProxiedConnection(frontend, counters, Duration.ofHours(1), Duration.ofHours(1));
         frontend.pipeline().addLast(new RelayHandler(connection));
         backend = new EmbeddedChannel(new BackendHandler(connection));
         assertTrue(server.tryReserve());
@@ -73,7 +74,7 @@ class RelayHandlerTest {
     @Test
     void dataForAPeerThatIsGoneIsReleased() {
         EmbeddedChannel lonely = new EmbeddedChannel();
-        ProxiedConnection unattached = new ProxiedConnection(lonely, counters);
+        ProxiedConnection unattached = new ProxiedConnection(lonely, counters, Duration.ofHours(1), Duration.ofHours(1));
         lonely.pipeline().addLast(new RelayHandler(unattached));
         ByteBuf data = text("nobody listens");
         lonely.writeInbound(data);
