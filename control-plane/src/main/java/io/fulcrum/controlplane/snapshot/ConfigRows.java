@@ -9,10 +9,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.fulcrum.controlplane.virtualservice.VirtualServiceService;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads every virtual and real server with plain JDBC on the caller's connection (so inside its
@@ -39,44 +44,73 @@ final class ConfigRows {
         }
     }
 
-    /** The stamp of every virtual service, in the order of the full read (by name). */
-    static List<StampedConfig.Stamp> stamps(Connection connection) throws SQLException {
-        List<StampedConfig.Stamp> stamps = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("""
-                     SELECT v.id, v.version, count(r.id), coalesce(max(r.version), 0)
-                     FROM virtual_service v LEFT JOIN real_server r ON r.virtual_service_id = v.id
-                     GROUP BY v.id ORDER BY v.name""")) {
-            while (rows.next()) {
-                stamps.add(new StampedConfig.Stamp(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4)));
+    /**
+     * The names of the virtual services the audit entries of versions after {@code after} up to
+     * {@code upTo} touch (their own or their real servers' changes), or empty when an entry names
+     * anything else, so the caller reads everything.
+     */
+    static Optional<Set<String>> changedServiceNames(Connection connection, long after, long upTo)
+            throws SQLException {
+        String prefix = VirtualServiceService.COLLECTION + "/";
+        Set<String> names = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT resource FROM audit_entry WHERE config_version > ? AND config_version <= ?")) {
+            statement.setLong(1, after);
+            statement.setLong(2, upTo);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String resource = rows.getString(1);
+                    if (!resource.startsWith(prefix) || resource.length() == prefix.length()) {
+                        return Optional.empty();
+                    }
+                    int end = resource.indexOf('/', prefix.length());
+                    names.add(end < 0 ? resource.substring(prefix.length()) : resource.substring(prefix.length(), end));
+                }
             }
         }
-        return stamps;
+        return Optional.of(names);
     }
 
-    /** The virtual services with these ids and their real servers (ordered by label), by id. */
-    static Map<Long, ConfigState.ConfiguredVirtualService> virtualServices(Connection connection, List<Long> ids)
-            throws SQLException {
-        Map<Long, ConfigState.ConfiguredVirtualService> services = new HashMap<>();
-        if (ids.isEmpty()) {
+    /** Every virtual service name, in the order of the full read. */
+    static List<String> serviceNames(Connection connection) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT name FROM virtual_service ORDER BY name")) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /** The virtual services with these names that exist, with their real servers (ordered by label), by name. */
+    static Map<String, ConfigState.ConfiguredVirtualService> virtualServices(Connection connection,
+            Collection<String> names) throws SQLException {
+        Map<String, ConfigState.ConfiguredVirtualService> services = new HashMap<>();
+        if (names.isEmpty()) {
             return services;
         }
-        java.sql.Array idArray = connection.createArrayOf("bigint", ids.toArray());
+        List<VirtualServiceEntity> entities = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT * FROM virtual_service WHERE name = ANY (?)")) {
+            statement.setArray(1, connection.createArrayOf("varchar", names.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    entities.add(virtualService(rows));
+                }
+            }
+        }
+        if (entities.isEmpty()) {
+            return services;
+        }
         Map<Long, List<RealServer>> realServers;
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT * FROM real_server WHERE virtual_service_id = ANY (?) ORDER BY label")) {
-            statement.setArray(1, idArray);
+            statement.setArray(1, connection.createArrayOf("bigint", entities.stream().map(e -> e.id).toArray()));
             realServers = realServersByService(statement.executeQuery());
         }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT * FROM virtual_service WHERE id = ANY (?)")) {
-            statement.setArray(1, idArray);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    VirtualServiceEntity entity = virtualService(rows);
-                    services.put(entity.id, configured(entity, realServers));
-                }
-            }
+        for (VirtualServiceEntity entity : entities) {
+            services.put(entity.name, configured(entity, realServers));
         }
         return services;
     }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongPredicate;
 
 /**
@@ -35,18 +37,26 @@ public class ConfigStateReader {
     }
 
     /**
-     * The same consistent read as {@link #read()}, but when only versions for which
-     * {@code committedHere} is true were committed since {@code previous}, only the virtual services
-     * whose stamp moved are read in full and the others are taken from it.
+     * The same consistent read as {@link #read()}; when only versions for which
+     * {@code committedHere} is true were committed since {@code previous}, only the virtual
+     * services their audit entries name are read again and the others are taken from it.
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    StampedConfig readChanged(StampedConfig previous, LongPredicate committedHere) {
+    IncrementalRead readChanged(IncrementalRead previous, LongPredicate committedHere) {
         ConsistentRead.begin(entityManager);
         long version = currentVersion();
-        StampedConfig base = previous.coversOnlyStampedCommitsUpTo(version, committedHere) ? previous : StampedConfig.NONE;
         return entityManager.unwrap(Session.class).doReturningWork(connection -> {
-            List<StampedConfig.Stamp> stamps = ConfigRows.stamps(connection);
-            return base.next(version, stamps, ConfigRows.virtualServices(connection, base.changedIds(stamps)));
+            if (version == previous.version()) {
+                return previous;
+            }
+            Optional<Set<String>> changed = previous.coversOnlyLocalCommitsUpTo(version, committedHere)
+                    ? ConfigRows.changedServiceNames(connection, previous.version(), version) : Optional.empty();
+            if (changed.isEmpty()) {
+                return new IncrementalRead(version, ConfigRows.virtualServices(connection));
+            }
+            Map<String, ConfigState.ConfiguredVirtualService> read = ConfigRows.virtualServices(connection, changed.get());
+            List<String> order = previous.gainsServices(read) ? ConfigRows.serviceNames(connection) : null;
+            return previous.next(version, changed.get(), read, order);
         });
     }
 

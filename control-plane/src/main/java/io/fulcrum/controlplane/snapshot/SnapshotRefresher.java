@@ -34,8 +34,8 @@ public class SnapshotRefresher {
     private final CoalescingTask rebuild = new CoalescingTask(executor, this::rebuild);
     private final VirtualServiceMessages messages = new VirtualServiceMessages();
     // Touched only by the refresher thread.
-    private StampedConfig lastRead = StampedConfig.NONE;
-    // Versions committed through this instance (so with stamped rows) and not read yet.
+    private IncrementalRead lastRead = IncrementalRead.NONE;
+    // Versions committed through this instance (so with audit entries naming each change), not read yet.
     private final Set<Long> committedHere = ConcurrentHashMap.newKeySet();
 
     @Inject
@@ -74,7 +74,7 @@ public class SnapshotRefresher {
     private void rebuild() {
         try {
             long startedAt = System.nanoTime();
-            StampedConfig read = reader.readChanged(lastRead, committedHere::contains);
+            IncrementalRead read = reader.readChanged(lastRead, committedHere::contains);
             lastRead = read;
             committedHere.removeIf(version -> version <= read.version());
             if (read.version() == cache.currentVersion()) {

@@ -1,100 +1,58 @@
 package io.fulcrum.controlplane.snapshot;
 
-import static io.fulcrum.controlplane.Fixtures.json;
-import static io.fulcrum.controlplane.Fixtures.realServer;
-import static io.fulcrum.controlplane.Fixtures.rsPath;
-import static io.fulcrum.controlplane.Fixtures.uniqueAddress;
-import static io.fulcrum.controlplane.Fixtures.uniqueName;
-import static io.fulcrum.controlplane.Fixtures.virtualService;
-import static io.fulcrum.controlplane.Fixtures.vsPath;
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
+import io.fulcrum.controlplane.virtualservice.VirtualService;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Reading only the services whose stamp moved must give exactly what a full read gives, after every kind of write. */
-@QuarkusTest
 class IncrementalReadTest {
 
-    @Inject
-    ConfigStateReader reader;
+    private static ConfigState.ConfiguredVirtualService service(String name) {
+        return new ConfigState.ConfiguredVirtualService(new VirtualService(name, "127.0.0.10", List.of(80), "tcp", 7,
+                "weighted-least-connections", new VirtualService.Persistence("none", null),
+                new VirtualService.HealthCheck("connect", "2s", "2s", 2, 3, null, null, null),
+                null, false, "12h", "12h", "5s", "5m", 10_000, 1L), List.of());
+    }
 
-    private StampedConfig last;
+    private final IncrementalRead read = new IncrementalRead(3, List.of(service("a"), service("b"), service("c")));
 
-    private void assertSameAsAFullRead(String after) {
-        StampedConfig next = reader.readChanged(last, version -> true);
-        assertEquals(reader.read(), next.state(), "after " + after);
-        last = next;
+    @Test
+    void onlyAnUnbrokenRunOfLocalCommitsAllowsAnIncrementalRead() {
+        assertTrue(read.coversOnlyLocalCommitsUpTo(5, version -> version == 4 || version == 5));
+        assertTrue(read.coversOnlyLocalCommitsUpTo(3, version -> false), "nothing committed since");
+        assertFalse(read.coversOnlyLocalCommitsUpTo(5, version -> version == 5));
+        assertFalse(IncrementalRead.NONE.coversOnlyLocalCommitsUpTo(0, version -> true));
     }
 
     @Test
-    void readingChangedServicesOnlyMatchesAFullReadAfterEveryKindOfWrite() {
-        last = reader.readChanged(StampedConfig.NONE, version -> true);
-        String name = uniqueName("incremental");
-        String address = uniqueAddress();
-        json().body(virtualService(name, address, 8443)).post("/api/v1/virtual-services").then().statusCode(201);
-        assertSameAsAFullRead("creating a virtual service");
-
-        json().body(realServer("rs1", "127.0.0.21")).post(vsPath(name) + "/real-servers").then().statusCode(201);
-        json().body(realServer("rs2", "127.0.0.22")).post(vsPath(name) + "/real-servers").then().statusCode(201);
-        assertSameAsAFullRead("creating real servers");
-
-        json().body("{\"weight\": 7}").patch(rsPath(name, "rs1")).then().statusCode(200);
-        assertSameAsAFullRead("patching a real server");
-
-        given().delete(rsPath(name, "rs2")).then().statusCode(204);
-        assertSameAsAFullRead("deleting the real server with the latest version");
-
-        given().delete(rsPath(name, "rs1")).then().statusCode(204);
-        json().body(realServer("rs1", "127.0.0.23")).post(vsPath(name) + "/real-servers").then().statusCode(201);
-        assertSameAsAFullRead("deleting and re-creating a real server under the same label");
-
-        json().body("{\"algorithm\": \"source-hash\"}").patch(vsPath(name)).then().statusCode(200);
-        assertSameAsAFullRead("patching the virtual service");
-
-        json().body(virtualService(name, address, 8444)).put(vsPath(name)).then().statusCode(200);
-        assertSameAsAFullRead("replacing the virtual service");
-
-        given().delete(vsPath(name)).then().statusCode(204);
-        assertSameAsAFullRead("deleting the virtual service");
-        assertTrue(last.state().virtualServices().stream().noneMatch(s -> s.virtualService().name().equals(name)));
+    void changedServicesAreTakenFromTheReadAndTheOthersKeptInTheirOrder() {
+        ConfigState.ConfiguredVirtualService newB = service("b");
+        IncrementalRead next = read.next(4, Set.of("b", "c"), Map.of("b", newB), null);
+        assertEquals(4, next.version());
+        assertEquals(List.of("a", "b"), next.virtualServices().stream().map(s -> s.virtualService().name()).toList());
+        assertSame(read.virtualServices().get(0), next.virtualServices().get(0));
+        assertSame(newB, next.virtualServices().get(1), "c was deleted");
     }
 
     @Test
-    void servicesThatDidNotChangeAreTakenFromThePreviousRead() {
-        String untouched = uniqueName("untouched");
-        String changed = uniqueName("changed");
-        json().body(virtualService(untouched, uniqueAddress(), 8443)).post("/api/v1/virtual-services").then().statusCode(201);
-        json().body(virtualService(changed, uniqueAddress(), 8443)).post("/api/v1/virtual-services").then().statusCode(201);
-        StampedConfig before = reader.readChanged(StampedConfig.NONE, version -> true);
-
-        json().body(realServer("rs1", "127.0.0.21")).post(vsPath(changed) + "/real-servers").then().statusCode(201);
-        StampedConfig after = reader.readChanged(before, version -> true);
-
-        assertSame(configured(before, untouched), configured(after, untouched));
-        assertEquals(1, configured(after, changed).realServers().size());
-        assertEquals(reader.read(), after.state());
+    void addedServicesTakeTheirPlaceInTheReadOrder() {
+        Map<String, ConfigState.ConfiguredVirtualService> added = Map.of("ab", service("ab"));
+        assertTrue(read.gainsServices(added));
+        assertFalse(read.gainsServices(Map.of("a", service("a"))));
+        IncrementalRead next = read.next(4, Set.of("ab"), added, List.of("a", "ab", "b", "c"));
+        assertEquals(List.of("a", "ab", "b", "c"),
+                next.virtualServices().stream().map(s -> s.virtualService().name()).toList());
     }
 
     @Test
-    void aChangeNotCommittedHereIsReadInFull() {
-        String name = uniqueName("elsewhere");
-        json().body(virtualService(name, uniqueAddress(), 8443)).post("/api/v1/virtual-services").then().statusCode(201);
-        StampedConfig before = reader.readChanged(StampedConfig.NONE, version -> true);
-        json().body(realServer("rs1", "127.0.0.21")).post(vsPath(name) + "/real-servers").then().statusCode(201);
-
-        StampedConfig after = reader.readChanged(before, version -> false);
-        assertEquals(reader.read(), after.state());
-        assertTrue(after.entries().stream().noneMatch(entry -> before.entries().stream()
-                .anyMatch(old -> old.configured() == entry.configured())), "nothing taken from the previous read");
-    }
-
-    private static ConfigState.ConfiguredVirtualService configured(StampedConfig config, String name) {
-        return config.entries().stream().map(StampedConfig.Entry::configured)
-                .filter(c -> c.virtualService().name().equals(name)).findFirst().orElseThrow();
+    void aServiceNeitherKnownNorReadIsAnError() {
+        assertThrows(IllegalStateException.class, () -> read.next(4, Set.of(), Map.of(), List.of("a", "x")));
     }
 }
