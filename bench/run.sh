@@ -46,10 +46,9 @@ declare -A HTTP_PORT=([direct]=8081 [haproxy]=8080 [nginx]=8080 [fulcrum]=8080 [
 declare -A BULK_PORT=([direct]=5201 [haproxy]=5201 [nginx]=5201 [fulcrum]=5201 [fulcrum-splice]=5201)
 declare -A UDP_PORT=([direct]=7001 [nginx]=7000 [fulcrum]=7000 [fulcrum-splice]=7000)
 
-# JVM flags for the data-plane node: one core, a small fixed heap, serial GC (no GC threads to
-# compete with the event loop on the single core), bounded direct memory, no leak detection.
-NODE_JVM_FLAGS=(-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:ActiveProcessorCount=1
-                -XX:ReservedCodeCacheSize=64m -Dio.netty.leakDetection.level=disabled)
+# JVM flags for the data-plane node: the deployment's (deploy/jvm/data-plane.options, explained in
+# deploy/README.md), sized to the one core it gets here.
+NODE_JVM_FLAGS=("@$REPO_ROOT/deploy/jvm/data-plane.options" -XX:ActiveProcessorCount=1)
 
 PIDS=() NAMES=()
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -220,7 +219,7 @@ start_control_plane() {
   await "PostgreSQL" 120 grep -q "postgres ready" "$WORK/postgres.log"
   start control-plane $LOADGEN_CORE env FULCRUM_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fulcrum" \
     FULCRUM_DB_USER=postgres FULCRUM_DB_PASSWORD=postgres QUARKUS_HTTP_PORT=$API_PORT QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT \
-    java -Xmx512m -jar "$WORK/jars/control-plane/quarkus-run.jar"
+    java "@$REPO_ROOT/deploy/jvm/control-plane.options" -jar "$WORK/jars/control-plane/quarkus-run.jar"
   await "control plane" 90 curl -sf "$API/api/v1/overview"
 }
 
@@ -292,18 +291,36 @@ wrk_run() { # wrk_run TARGET FIGURE CONNECTIONS SECONDS [wrk args]
 
 wants() { [[ " $2 " == *" $1 "* ]]; } # wants WORD LIST
 
+# Proxy CPU time (user + system clock ticks) around a run, so the table can show CPU per request:
+# what a proxy would sustain per core if the load generator's core were not the limit.
+cpu_ticks() { if [[ -n "$1" && -r "/proc/$1/stat" ]]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
+with_cpu() { # with_cpu PID OUTFILE COMMAND...: runs the command, writes "ticks N hz N" to OUTFILE
+  local pid="$1" out="$2" before; shift 2
+  before=$(cpu_ticks "$pid")
+  "$@"
+  echo "ticks $(( $(cpu_ticks "$pid") - before )) hz $(getconf CLK_TCK)" >"$out"
+}
+
 measure_target() {
   local target="$1" rep pid
   log "measuring $target"
-  # Warm-up: lets the JIT compile Fulcrum's relay path; run for every target so all are treated alike.
+  pid="$(proxy_pid "$target")"
+  # Warm-up of every path about to be measured (relay, connection setup, UDP), so the JIT has
+  # compiled Fulcrum's before measuring; run for every target so all are treated alike.
   wrk_run "$target" warmup 64 "$WARMUP" >/dev/null
+  if wants close "$FIGURES"; then wrk_run "$target" warmup 64 "$WARMUP" -H 'Connection: close' >/dev/null; fi
+  if wants udp "$FIGURES" && [[ -n "${UDP_PORT[$target]:-}" ]] && { [[ "$target" != fulcrum* ]] || (( FULCRUM_UDP )); }; then
+    timeout $((WARMUP + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
+      256 4 "$WARMUP" >/dev/null || true
+  fi
   for rep in $(seq 1 "$REPS"); do
     if wants rr "$FIGURES"; then
       wrk_run "$target" rr64 64 "$SECONDS_PER_RUN" >"$RAW/$target.rr64.$rep"
       wrk_run "$target" rr256 256 "$SECONDS_PER_RUN" >"$RAW/$target.rr256.$rep"
     fi
     if wants close "$FIGURES"; then
-      wrk_run "$target" close 64 "$SECONDS_PER_RUN" -H 'Connection: close' >"$RAW/$target.close.$rep"
+      with_cpu "$pid" "$RAW/$target.cpuclose.$rep" \
+        wrk_run "$target" close 64 "$SECONDS_PER_RUN" -H 'Connection: close' >"$RAW/$target.close.$rep"
     fi
     if wants bulk "$FIGURES"; then
       taskset -c $LOADGEN_CORE iperf3 -c "${LISTEN[$target]}" -p "${BULK_PORT[$target]}" -t "$((SECONDS_PER_RUN + 1))" \
@@ -312,11 +329,11 @@ measure_target() {
         -O 1 -P 4 -J >"$RAW/$target.bulk4.$rep" || true
     fi
     if wants udp "$FIGURES" && [[ -n "${UDP_PORT[$target]:-}" ]] && { [[ "$target" != fulcrum* ]] || (( FULCRUM_UDP )); }; then
-      timeout $((SECONDS_PER_RUN + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
+      with_cpu "$pid" "$RAW/$target.cpuudp.$rep" \
+        timeout $((SECONDS_PER_RUN + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
         256 4 "$SECONDS_PER_RUN" >"$RAW/$target.udp.$rep" || true
     fi
   done
-  pid="$(proxy_pid "$target")"
   if wants idle "$FIGURES" && [[ -n "$pid" ]]; then measure_idle "$target" "$pid"; fi
   return 0
 }
@@ -333,8 +350,17 @@ proxy_pid() {
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
+# Live Java heap of a Fulcrum node in KB, after a full collection (so garbage does not count).
+heap_kb() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || { echo 0; return; }
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); sum += v } } END { print sum + 0 }'
+}
+
 measure_idle() { # RSS growth of the proxy process while IDLE_CONNECTIONS idle connections are open through it
-  local target="$1" pid="$2" before after holder connected
+  local target="$1" pid="$2" before after holder connected heap_before=0 heap_after=0
+  # For Fulcrum also the live heap, collected first: RSS alone misses objects placed in heap pages
+  # the earlier tests already touched.
+  if [[ "$target" == fulcrum* ]]; then heap_before=$(heap_kb "$pid"); fi
   before=$(rss_kb "$pid")
   taskset -c $LOADGEN_CORE "$WORK/idleconns" "${LISTEN[$target]}" "${HTTP_PORT[$target]}" "$IDLE_CONNECTIONS" 6 8 \
     >"$WORK/idle-$target.out" 2>&1 &
@@ -342,8 +368,10 @@ measure_idle() { # RSS growth of the proxy process while IDLE_CONNECTIONS idle c
   await "idle connections through $target" 40 grep -q connected "$WORK/idle-$target.out"
   sleep 1 # let the proxy finish its upstream connects before reading RSS (the holder keeps them 8 s)
   after=$(rss_kb "$pid")
+  if [[ "$target" == fulcrum* ]]; then heap_after=$(heap_kb "$pid"); fi
   connected=$(awk '/connected/ {print $2}' "$WORK/idle-$target.out")
-  echo "before_kb $before after_kb $after connections $connected" >"$RAW/$target.idle.1"
+  echo "before_kb $before after_kb $after connections $connected heap_before_kb $heap_before heap_after_kb $heap_after" \
+    >"$RAW/$target.idle.1"
   wait "$holder" 2>/dev/null || true
 }
 

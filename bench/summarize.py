@@ -64,6 +64,34 @@ def udp(target, what):
     return values
 
 
+def cpu_us(target, figure):
+    """Proxy CPU time per request (close) or per round trip (udp), per repetition."""
+    values = []
+    for path in files(target, "cpu" + figure):
+        rep = path.rsplit(".", 1)[1]
+        stats = dict(zip(*[iter(open(path).read().split())] * 2))
+        out = os.path.join(raw, "%s.%s.%s" % (target, figure, rep))
+        if not os.path.exists(out) or int(stats["ticks"]) <= 0:
+            continue
+        text = open(out).read()
+        m = re.search(r"(\d+) requests in", text) if figure == "close" else re.search(r"received (\d+)", text)
+        if m and int(m.group(1)) > 0:
+            values.append(int(stats["ticks"]) / float(stats["hz"]) * 1e6 / int(m.group(1)))
+    return values
+
+
+def idle_heap_kb(target):
+    for path in files(target, "idle"):
+        stats = dict(zip(*[iter(open(path).read().split())] * 2))
+        if int(stats["connections"]) > 0 and int(stats.get("heap_after_kb", 0)) > 0:
+            return [(int(stats["heap_after_kb"]) - int(stats["heap_before_kb"])) / int(stats["connections"])]
+    return []
+
+
+def per_core(values):
+    return [1e6 / v for v in values]
+
+
 def idle_kb(target):
     for path in files(target, "idle"):
         stats = dict(zip(*[iter(open(path).read().split())] * 2))
@@ -75,7 +103,7 @@ def idle_kb(target):
 def fmt(value, unit):
     if unit == "req/s":
         return "%.1fk" % (value / 1000) if value >= 1000 else "%.0f" % value
-    if unit in ("ms", "Gbit/s", "KB"):
+    if unit in ("ms", "Gbit/s", "KB", "us"):
         return "%.2f" % value if value < 10 else "%.1f" % value
     if unit == "%":
         return "%.2f" % value
@@ -91,12 +119,18 @@ FIGURES = [
     ("keep-alive, 256 conns: p99 latency", "ms", lambda t: wrk(t, "rr256", "99")),
     ("new connection per request: connections/s", "req/s", lambda t: wrk(t, "close", "rate")),
     ("new connection per request: p99 latency", "ms", lambda t: wrk(t, "close", "99")),
+    ("new connection per request: proxy CPU per connection", "us", lambda t: cpu_us(t, "close")),
+    ("new connection per request: connections/s per proxy core (1 s / CPU per connection)", "req/s",
+     lambda t: per_core(cpu_us(t, "close"))),
     ("bulk, 1 stream", "Gbit/s", lambda t: iperf(t, "bulk1")),
     ("bulk, 4 streams", "Gbit/s", lambda t: iperf(t, "bulk4")),
     ("UDP, 256 flows x 4 in flight: datagrams/s", "req/s", lambda t: udp(t, "rate")),
     ("UDP round trip p99", "ms", lambda t: udp(t, "p99")),
     ("UDP loss", "%", lambda t: udp(t, "loss")),
+    ("UDP: proxy CPU per round trip (2 datagrams in, 2 out)", "us", lambda t: cpu_us(t, "udp")),
+    ("UDP: round trips/s per proxy core (1 s / CPU per round trip)", "req/s", lambda t: per_core(cpu_us(t, "udp"))),
     ("%s idle proxied connections: RSS per connection" % idle, "KB", idle_kb),
+    ("%s idle proxied connections: live Java heap per connection (Fulcrum)" % idle, "KB", idle_heap_kb),
 ]
 
 
@@ -106,7 +140,8 @@ def cell(target, values, medians, unit, figure):
             return "n/a (no UDP)"
         if figure.startswith("UDP") and target.startswith("fulcrum") and fulcrum_udp != "1":
             return "n/a (not built)"
-        if "idle" in figure and target == "direct":
+        if ("Java heap" in figure and not target.startswith("fulcrum")) or \
+                (("idle" in figure or "proxy" in figure) and target == "direct"):
             return "—"
         return "n/a"
     med = statistics.median(values)

@@ -116,7 +116,7 @@ if [[ -z "${FULCRUM_DB_URL:-}" ]]; then
 fi
 
 export QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_GRPC_SERVER_PORT="$GRPC_PORT"
-start control-plane "$LOG_DIR/control-plane.log" java -jar "$CONTROL_PLANE_JAR"
+start control-plane "$LOG_DIR/control-plane.log" java @deploy/jvm/control-plane.options -jar "$CONTROL_PLANE_JAR"
 CONTROL_PLANE_PID="$(last_pid)"
 deadline=$((SECONDS + 120))
 until curl -fsS -o /dev/null "$API/q/health/ready" 2>/dev/null; do
@@ -136,7 +136,7 @@ for server in "RAS_Server1 127.0.0.21" "RAS_Server2 127.0.0.22"; do
 done
 
 start "$NODE_ID" "$LOG_DIR/$NODE_ID.log" \
-  java -jar "$DATA_PLANE_JAR" --node-id "$NODE_ID" --control-plane "127.0.0.1:$GRPC_PORT" \
+  java @deploy/jvm/data-plane.options -jar "$DATA_PLANE_JAR" --node-id "$NODE_ID" --control-plane "127.0.0.1:$GRPC_PORT" \
     --state-dir "$FULCRUM_HOME/nodes/$NODE_ID"
 NODE_PID="$(last_pid)"
 await_line "$NODE_ID" "$NODE_PID" "$LOG_DIR/$NODE_ID.log" "fulcrum data plane node $NODE_ID started" 60

@@ -50,10 +50,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection.activity();
-        peer.flush();
-        if (!peer.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
-        }
+        DeferredFlushes.flushLater(ctx.channel(), peer);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.fulcrum.dataplane.proxy.udp;
 
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -31,6 +32,9 @@ final class DatagramLimits {
     }
 
     static void configure(Channel channel, int batch, int lowWater, int highWater) {
+        // A read buffer holds a whole batch of slots (up to 144 KiB): the pooled allocator recycles
+        // such buffers, where the default adaptive one allocates and zeroes a fresh one per read.
+        channel.config().setOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
         channel.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, SLOT_SIZE);
         channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(SLOT_SIZE * batch));
         channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(lowWater, highWater));

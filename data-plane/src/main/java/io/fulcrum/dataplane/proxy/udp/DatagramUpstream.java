@@ -1,5 +1,6 @@
 package io.fulcrum.dataplane.proxy.udp;
 
+import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.fulcrum.dataplane.proxy.SocketFamily;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -19,9 +20,14 @@ final class DatagramUpstream implements FlowUpstream {
     private static final int HIGH_WATER = 256 * 1024;
 
     private final Channel channel;
+    private final InetSocketAddress target;
+    private final ServiceCounters counters;
+    private final DatagramCoalescer pending = new DatagramCoalescer();
 
-    private DatagramUpstream(Channel channel) {
+    private DatagramUpstream(Channel channel, InetSocketAddress target, ServiceCounters counters) {
         this.channel = channel;
+        this.target = target;
+        this.counters = counters;
     }
 
     /** The opener used in production: registration and connect complete inline on the flow's loop. */
@@ -31,7 +37,7 @@ final class DatagramUpstream implements FlowUpstream {
         EventLoop loop = flow.listener().eventLoop();
         EpollDatagramChannel channel = new EpollDatagramChannel(SocketFamily.of(target.getAddress()));
         DatagramLimits.configure(channel, DatagramLimits.UPSTREAM_BATCH, LOW_WATER, HIGH_WATER);
-        DatagramUpstream upstream = new DatagramUpstream(channel);
+        DatagramUpstream upstream = new DatagramUpstream(channel, target, table.counters());
         channel.pipeline().addLast(new UpstreamHandler(table, flow));
         // On the loop, register and connect run inline: the socket is connected before the first write.
         loop.register(channel);
@@ -51,17 +57,26 @@ final class DatagramUpstream implements FlowUpstream {
             payload.release();
             return false;
         }
-        channel.write(payload, channel.voidPromise());
+        pending.add(payload);
         return true;
     }
 
+    /** Sends the batch: runs of equal-sized datagrams as one segmented send (see DatagramCoalescer). */
     @Override
     public void flush() {
-        channel.flush();
+        if (!pending.isEmpty()) {
+            pending.writeTo(channel, target, counters);
+            channel.flush();
+        }
     }
 
     @Override
     public void close() {
         channel.close();
+        // What this batch queued is written (and released by the closed channel) at the batch's
+        // flush; off the loop the queue belongs to the loop, so it is not touched here.
+        if (channel.eventLoop().inEventLoop()) {
+            pending.discard();
+        }
     }
 }

@@ -9,14 +9,15 @@ import java.lang.System.Logger.Level;
 
 /**
  * Relays a real server's replies to the flow's client through the service socket, so they come
- * from the address and port the client sent to; one flush per read batch (sendmmsg).
+ * from the address and port the client sent to. The replies of one read batch leave together: one
+ * flush (sendmmsg), runs of equal-sized replies as one segmented send (see {@link DatagramCoalescer}).
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(UpstreamHandler.class.getName());
 
     private final FlowTable table;
     private final UdpFlow flow;
-    private Channel pendingFlush;
+    private final DatagramCoalescer replies = new DatagramCoalescer();
 
     UpstreamHandler(FlowTable table, UdpFlow flow) {
         this.table = table;
@@ -34,9 +35,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             flow.touch(table.nowMillis());
-            listener.write(new DatagramPacket(packet.content().retain(), flow.key().client()),
-                    listener.voidPromise());
-            pendingFlush = listener;
+            replies.add(packet.content().retain());
             table.counters().datagramOut(size);
             flow.server().datagramOut(size);
         } finally {
@@ -46,10 +45,16 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (pendingFlush != null) {
-            pendingFlush.flush();
-            pendingFlush = null;
+        if (!replies.isEmpty()) {
+            Channel listener = flow.listener();
+            replies.writeTo(listener, flow.key().client(), table.counters());
+            listener.flush();
         }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        replies.discard();
     }
 
     @Override

@@ -8,8 +8,15 @@ import io.fulcrum.dataplane.testing.TestRealServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.fulcrum.dataplane.testing.Eventually.await;
 import static io.fulcrum.dataplane.testing.RuntimeFixture.ip;
@@ -63,6 +70,31 @@ class TcpProxySocketTest {
                 assertEquals("bye", client.readLine());
                 assertNull(client.readLine());
             }
+        }
+    }
+
+    @Test
+    void realServerHalfClosingFirstStillReceivesWhatTheClientSendsAfterwards() throws Exception {
+        try (ServerSocket realServer = new ServerSocket(0, 1, ip("127.0.0.1"))) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", realServer.getLocalPort())));
+            CompletableFuture<String> receivedAfterItsFin = CompletableFuture.supplyAsync(() -> {
+                try (Socket accepted = realServer.accept()) {
+                    accepted.getOutputStream().write("answer\n".getBytes(StandardCharsets.US_ASCII));
+                    accepted.shutdownOutput();
+                    return new String(accepted.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try (TestClient client = new TestClient("127.0.0.1", port)) {
+                assertEquals("answer", client.readLine());
+                assertNull(client.readLine(), "the real server's FIN is passed on");
+                client.send("late data\n");
+                client.shutdownOutput();
+                assertEquals("late data\n", receivedAfterItsFin.get(10, TimeUnit.SECONDS));
+            }
+            await("pair accounted as closed", Duration.ofSeconds(5),
+                    () -> fixture.status("web").activeConnections() == 0);
         }
     }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -71,6 +72,30 @@ class UdpForwardingSocketTest {
             assertEquals(1, status.totalConnections());
             assertTrue(status.datagrams().in() >= 2 && status.datagrams().out() >= 2, status.toString());
             assertTrue(fixture.status("udp", label).datagramsIn() >= 2);
+        }
+    }
+
+    @Test
+    void aBurstArrivesAsSeparateDatagramsInOrderBothWays() throws Exception {
+        // Bursts are what the proxy batches and sends segmented; each datagram must still arrive alone.
+        fixture.apply(1, service(PersistenceConfig.none(), server("a", a)));
+        try (UdpClient client = new UdpClient("127.0.0.6", SERVICE, port)) {
+            assertEquals("a", client.exchange("hello"));
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String payload = String.format("burst-%02d", i);
+                client.send(payload);
+                expected.add("a:" + payload);
+            }
+            client.send("end");
+            expected.add("a:end");
+            List<String> received = new ArrayList<>();
+            String reply;
+            while (received.size() < expected.size() && (reply = client.receive()) != null) {
+                received.add(reply);
+            }
+            assertEquals(expected, received);
+            assertTrue(a.senders().size() >= 42, "the real server got every datagram separately");
         }
     }
 
