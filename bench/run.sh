@@ -12,7 +12,7 @@
 #   BENCH_TARGETS  which proxies to measure (default "direct haproxy nginx fulcrum fulcrum-splice")
 #   BENCH_FIGURES  which data-path figures (default "rr close bulk udp idle")
 #   BENCH_CONTROL_PLANE=0  skip the control-plane figures (1,000 services, REST write -> applied)
-#   BENCH_CP_WARMUP_WRITES  unmeasured REST writes before the 100 measured ones (default 20)
+#   BENCH_CP_WARMUP_WRITES  unmeasured REST writes before the 100 measured ones (default 50)
 #   A partial run still writes a table; only a full run belongs in the README.
 #   FULCRUM_NODE_EXTRA_FLAGS  more JVM flags for the node, e.g. a JFR recording:
 #     "-XX:StartFlightRecording=filename=/tmp/node.jfr,settings=profile,dumponexit=true"
@@ -27,7 +27,7 @@ IDLE_CONNECTIONS="${BENCH_IDLE:-9000}"
 TARGETS="${BENCH_TARGETS-direct haproxy nginx fulcrum fulcrum-splice}"
 FIGURES="${BENCH_FIGURES-rr close bulk udp idle}"
 CONTROL_PLANE="${BENCH_CONTROL_PLANE:-1}"
-CP_WARMUP_WRITES="${BENCH_CP_WARMUP_WRITES:-20}"
+CP_WARMUP_WRITES="${BENCH_CP_WARMUP_WRITES:-50}"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 WORK="$BENCH_DIR/work/$STAMP"
 RAW="$WORK/raw"
