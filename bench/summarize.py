@@ -183,8 +183,11 @@ if writes:
     rows = [line.split() for line in open(writes[0]) if line.strip()]
     times = sorted(float(r[0]) * 1000 for r in rows)
     applied = sum(1 for r in rows if r[1].startswith("applied"))
-    lines.append("- REST write -> applied on all nodes (PATCH real server weight with ?wait=5s, %d writes, "
-                 "%d answered Fulcrum-Sync: applied): p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                 % (len(times), applied, times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))],
-                    times[-1]))
+    warmup = ""
+    if push and "warmup_writes" in stats:
+        warmup = "after %s unmeasured warm-up writes, " % stats[stats.index("warmup_writes") + 1]
+    lines.append("- REST write -> applied on all nodes (PATCH real server weight with ?wait=5s, each a real change, "
+                 "%s%d writes, %d answered Fulcrum-Sync: applied): p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                 % (warmup, len(times), applied, times[len(times) // 2],
+                    times[min(len(times) - 1, int(len(times) * 0.99))], times[-1]))
 print("\n".join(lines))

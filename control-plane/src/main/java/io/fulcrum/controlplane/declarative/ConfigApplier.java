@@ -162,21 +162,25 @@ public class ConfigApplier {
             entity.persist();
         }
         entityManager.flush();
+        Map<Long, ListenerClaims.Listeners> claims = new LinkedHashMap<>();
         for (Map.Entry<VirtualServiceEntity, VirtualService> entry : work.writtenServices.entrySet()) {
             VirtualService vs = entry.getValue();
-            listeners.add(entry.getKey().id, vs.address(), vs.protocol(), vs.ports());
+            claims.put(entry.getKey().id, new ListenerClaims.Listeners(vs.address(), vs.protocol(), vs.ports()));
             serviceIds.put(vs.name(), entry.getKey().id);
             stampedServices.add(entry.getKey().id);
         }
-        List<Long> stampedServers = new ArrayList<>();
+        listeners.addAll(claims);
+        List<RealServerEntity> inserted = new ArrayList<>();
         for (Map.Entry<String, RealServer> entry : work.writtenServers) {
             RealServerEntity entity = new RealServerEntity();
             entity.virtualServiceId = serviceIds.get(entry.getKey());
             entity.copyFrom(entry.getValue());
             entity.persist();
-            entityManager.flush();
-            stampedServers.add(entity.id);
+            inserted.add(entity);
         }
+        // One flush for all rows: a flush per row walks the whole persistence context each time.
+        entityManager.flush();
+        List<Long> stampedServers = inserted.stream().map(entity -> entity.id).toList();
         return versions.commit(work.changes, new Stamps(stampedServices, stampedServers));
     }
 }

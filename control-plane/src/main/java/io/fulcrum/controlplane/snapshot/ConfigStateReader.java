@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Reads the version row and every virtual and real server in one REPEATABLE READ, read-only
@@ -31,6 +34,30 @@ public class ConfigStateReader {
         ConsistentRead.begin(entityManager);
         long version = currentVersion();
         return new ConfigState(version, entityManager.unwrap(Session.class).doReturningWork(ConfigRows::virtualServices));
+    }
+
+    /**
+     * The same consistent read as {@link #read()}; when only versions for which
+     * {@code committedHere} is true were committed since {@code previous}, only the virtual
+     * services their audit entries name are read again and the others are taken from it.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    IncrementalRead readChanged(IncrementalRead previous, LongPredicate committedHere) {
+        ConsistentRead.begin(entityManager);
+        long version = currentVersion();
+        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            if (version == previous.version()) {
+                return previous;
+            }
+            Optional<Set<String>> changed = previous.coversOnlyLocalCommitsUpTo(version, committedHere)
+                    ? ConfigRows.changedServiceNames(connection, previous.version(), version) : Optional.empty();
+            if (changed.isEmpty()) {
+                return new IncrementalRead(version, ConfigRows.virtualServices(connection));
+            }
+            Map<String, ConfigState.ConfiguredVirtualService> read = ConfigRows.virtualServices(connection, changed.get());
+            List<String> order = previous.gainsServices(read) ? ConfigRows.serviceNames(connection) : null;
+            return previous.next(version, changed.get(), read, order);
+        });
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.fulcrum.controlplane.snapshot;
 
 import io.fulcrum.controlplane.config.ConfigCommitted;
-import io.fulcrum.controlplane.sync.ProtoMapper;
+import io.fulcrum.proto.v1.Snapshot;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +9,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,11 @@ public class SnapshotRefresher {
         return thread;
     });
     private final CoalescingTask rebuild = new CoalescingTask(executor, this::rebuild);
+    private final VirtualServiceMessages messages = new VirtualServiceMessages();
+    // Touched only by the refresher thread.
+    private IncrementalRead lastRead = IncrementalRead.NONE;
+    // Versions committed through this instance (so with audit entries naming each change), not read yet.
+    private final Set<Long> committedHere = ConcurrentHashMap.newKeySet();
 
     @Inject
     ConfigStateReader reader;
@@ -46,6 +53,7 @@ public class SnapshotRefresher {
     }
 
     void onCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) ConfigCommitted committed) {
+        committedHere.add(committed.version());
         requestRefresh();
     }
 
@@ -65,19 +73,36 @@ public class SnapshotRefresher {
 
     private void rebuild() {
         try {
-            ConfigState state = reader.read();
-            if (state.version() == cache.currentVersion()) {
+            long startedAt = System.nanoTime();
+            IncrementalRead read = reader.readChanged(lastRead, committedHere::contains);
+            lastRead = read;
+            committedHere.removeIf(version -> version <= read.version());
+            if (read.version() == cache.currentVersion()) {
                 return;
             }
+            ConfigState state = read.state();
+            long readAt = System.nanoTime();
             List<String> problems = SnapshotConsistency.problems(state, cache.currentVersion());
             if (!problems.isEmpty()) {
                 LOG.errorf("Not publishing configuration version %d: %s", state.version(), problems);
                 return;
             }
-            cache.publish(ProtoMapper.toSnapshot(state));
-            LOG.debugf("Published snapshot version %d", state.version());
+            long checkedAt = System.nanoTime();
+            Snapshot snapshot = messages.toSnapshot(state);
+            long builtAt = System.nanoTime();
+            cache.publish(snapshot);
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("Published snapshot version %d (%d virtual services, %d mapped): read %.1f ms, checked %.1f ms,"
+                        + " built %.1f ms, pushed %.1f ms", state.version(), state.virtualServices().size(),
+                        messages.lastMapped(), millis(readAt - startedAt), millis(checkedAt - readAt),
+                        millis(builtAt - checkedAt), millis(System.nanoTime() - builtAt));
+            }
         } catch (RuntimeException e) {
             LOG.error("Rebuilding the snapshot failed; the next poll retries", e);
         }
+    }
+
+    private static double millis(long nanos) {
+        return nanos / 1e6;
     }
 }

@@ -42,7 +42,10 @@ final class NodeStream implements StreamObserver<NodeMessage> {
             return;
         }
         switch (message.getKindCase()) {
-            case ACK -> registry.ack(session, message.getAck().getVersion());
+            case ACK -> {
+                LOG.debugf("Node %s applied snapshot %d", session.nodeId(), message.getAck().getVersion());
+                registry.ack(session, message.getAck().getVersion());
+            }
             case NACK -> {
                 LOG.warnf("Node %s refused snapshot %d: %s", session.nodeId(), message.getNack().getVersion(),
                         message.getNack().getReason());

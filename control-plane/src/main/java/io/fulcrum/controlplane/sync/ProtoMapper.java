@@ -36,7 +36,8 @@ public final class ProtoMapper {
         return snapshot.build();
     }
 
-    private static io.fulcrum.proto.v1.VirtualService toProto(ConfigState.ConfiguredVirtualService configured) {
+    /** The message of one virtual service with its real servers. */
+    public static io.fulcrum.proto.v1.VirtualService toProto(ConfigState.ConfiguredVirtualService configured) {
         VirtualService vs = configured.virtualService();
         var builder = io.fulcrum.proto.v1.VirtualService.newBuilder()
                 .setName(vs.name())

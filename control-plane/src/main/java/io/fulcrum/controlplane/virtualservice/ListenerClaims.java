@@ -6,6 +6,7 @@ import jakarta.persistence.EntityManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hibernate.Session;
 
@@ -64,20 +65,35 @@ public class ListenerClaims {
 
     /** Claims the given listeners for virtual service {@code id}, which must hold none of them yet. */
     public void add(long id, String address, String protocol, List<Integer> ports) {
+        addAll(Map.of(id, new Listeners(address, protocol, ports)));
+    }
+
+    /** The listeners of one virtual service. */
+    public record Listeners(String address, String protocol, List<Integer> ports) {
+    }
+
+    /**
+     * Claims the listeners of several virtual services (by id), none of which may hold them yet;
+     * one flush for all, as flushing a large persistence context per service made big applies quadratic.
+     */
+    public void addAll(Map<Long, Listeners> services) {
         Session session = session();
         session.flush();
         session.doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO virtual_service_port (virtual_service_id, address, port, protocol, position) "
                             + "VALUES (?, ?, ?, ?, ?)")) {
-                for (int i = 0; i < ports.size(); i++) {
-                    insert.setLong(1, id);
-                    insert.setString(2, address);
-                    insert.setInt(3, ports.get(i));
-                    insert.setString(4, protocol);
-                    insert.setInt(5, i);
-                    // One statement per port, so a clash reports its constraint directly.
-                    insert.executeUpdate();
+                for (Map.Entry<Long, Listeners> service : services.entrySet()) {
+                    Listeners listeners = service.getValue();
+                    for (int i = 0; i < listeners.ports().size(); i++) {
+                        insert.setLong(1, service.getKey());
+                        insert.setString(2, listeners.address());
+                        insert.setInt(3, listeners.ports().get(i));
+                        insert.setString(4, listeners.protocol());
+                        insert.setInt(5, i);
+                        // One statement per port, so a clash reports its constraint directly.
+                        insert.executeUpdate();
+                    }
                 }
             }
         });

@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,7 @@ public final class ControlPlaneClient implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     // Full snapshots of large configurations exceed gRPC's 4 MiB default.
     static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+    static final Duration APPLIED_QUIET = Duration.ofMillis(200);
     private static final System.Logger LOG = System.getLogger(ControlPlaneClient.class.getName());
 
     private final ManagedChannel channel;
@@ -40,10 +42,13 @@ public final class ControlPlaneClient implements AutoCloseable {
         return thread;
     });
     private volatile SyncSession session;
+    // Touched only on the worker thread.
+    private ScheduledFuture<?> pendingApplied;
     private volatile boolean closed;
 
     /**
-     * @param onApplied called after each snapshot was answered (e.g. to report the new version soon)
+     * @param onApplied called once snapshots were answered and no other arrived for {@link #APPLIED_QUIET}
+     *                  (e.g. to report the new version soon)
      */
     public ControlPlaneClient(String target, NodeIdentity identity, SnapshotApplier applier, Runnable onApplied) {
         this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
@@ -129,7 +134,14 @@ public final class ControlPlaneClient implements AutoCloseable {
         backoff.reset();
         NodeMessage answer = applier.apply(snapshot);
         from.send(answer);
-        onApplied.run();
+        // Once pushes pause: a report of a large configuration costs about as much as applying a
+        // push, so one per push slowed bursts of writes on both planes; the ack already carries the version.
+        if (pendingApplied != null) {
+            pendingApplied.cancel(false);
+        }
+        if (!closed) {
+            pendingApplied = worker.schedule(onApplied, APPLIED_QUIET.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void ended(SyncSession mine, long startedAt, String why) {

@@ -27,6 +27,7 @@ public final class SnapshotApplier {
 
     private final DataPlaneRuntime runtime;
     private final LastGoodSnapshotStore store;
+    private final SnapshotMapping mapping = new SnapshotMapping();
     private final AtomicReference<io.fulcrum.proto.v1.Snapshot> toCache = new AtomicReference<>();
     private final ExecutorService cacheWriter = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "snapshot-cache-writer");
@@ -46,9 +47,14 @@ public final class SnapshotApplier {
     /** Applies a pushed snapshot; returns the ack or nack to send back. */
     public synchronized NodeMessage apply(io.fulcrum.proto.v1.Snapshot proto) {
         long version = proto.getVersion();
+        long startedAt = System.nanoTime();
         try {
-            Snapshot snapshot = ProtoMapper.toSnapshot(proto);
+            Snapshot snapshot = mapping.toSnapshot(proto);
+            long mappedAt = System.nanoTime();
             runtime.apply(snapshot);
+            LOG.log(Level.DEBUG, () -> "snapshot version " + version + ": mapped " + mapping.lastMapped() + " of "
+                    + proto.getVirtualServicesCount() + " virtual services in " + millis(mappedAt - startedAt)
+                    + "ms, applied in " + millis(System.nanoTime() - mappedAt) + "ms");
         } catch (InvalidSnapshotException | ApplyException e) {
             return nack(version, e.getMessage());
         } catch (RuntimeException e) {
@@ -99,6 +105,10 @@ public final class SnapshotApplier {
         }
     }
 
+    private static String millis(long nanos) {
+        return String.format("%.1f", nanos / 1e6);
+    }
+
     private static NodeMessage nack(long version, String reason) {
         LOG.log(Level.WARNING, "refused snapshot version " + version + ": " + reason);
         return NodeMessage.newBuilder()
@@ -113,7 +123,7 @@ public final class SnapshotApplier {
             if (cached.isEmpty()) {
                 return Optional.empty();
             }
-            Snapshot snapshot = ProtoMapper.toSnapshot(io.fulcrum.proto.v1.Snapshot.parseFrom(cached.get()));
+            Snapshot snapshot = mapping.toSnapshot(io.fulcrum.proto.v1.Snapshot.parseFrom(cached.get()));
             runtime.apply(snapshot);
             LOG.log(Level.INFO, "serving cached snapshot version " + snapshot.version() + " from " + store.file());
             return Optional.of(snapshot.version());

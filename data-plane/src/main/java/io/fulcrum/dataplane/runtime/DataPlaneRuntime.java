@@ -10,9 +10,12 @@ import io.netty.channel.EventLoopGroup;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -62,7 +65,8 @@ public final class DataPlaneRuntime implements AutoCloseable {
         try {
             for (VirtualServiceConfig config : snapshot.virtualServices()) {
                 VirtualService existing = services.get(config.name());
-                if (existing != null && existing.config().listenerIdentity().equals(config.listenerIdentity())) {
+                if (existing != null && (existing.config() == config
+                        || existing.config().listenerIdentity().equals(config.listenerIdentity()))) {
                     continue;
                 }
                 VirtualService target = existing;
@@ -81,13 +85,19 @@ public final class DataPlaneRuntime implements AutoCloseable {
     }
 
     private void commit(Snapshot snapshot, Map<String, VirtualService> created, Map<String, ListenerSet> bound) {
-        List<String> names = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        int changed = 0;
         for (VirtualServiceConfig config : snapshot.virtualServices()) {
             names.add(config.name());
             VirtualService service = created.get(config.name());
             if (service == null) {
                 service = services.get(config.name());
-                service.update(config);
+                // An equal config (usually the very same object, reused by the mapping) leaves the
+                // service untouched: its selector keeps its rotation and consistent-hash table.
+                if (!unchanged(service.config(), config)) {
+                    service.update(config);
+                    changed++;
+                }
             }
             ListenerSet listeners = bound.get(config.name());
             if (listeners != null) {
@@ -95,16 +105,27 @@ public final class DataPlaneRuntime implements AutoCloseable {
             }
             services.put(config.name(), service);
         }
-        services.keySet().removeIf(name -> {
-            if (names.contains(name)) {
-                return false;
+        int removed = 0;
+        for (Iterator<Map.Entry<String, VirtualService>> it = services.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, VirtualService> entry = it.next();
+            if (!names.contains(entry.getKey())) {
+                entry.getValue().close();
+                it.remove();
+                removed++;
             }
-            services.get(name).close();
-            return true;
-        });
+        }
         current = snapshot;
-        LOG.log(Level.INFO, "applied snapshot version {0} ({1} virtual services)", snapshot.version(),
-                snapshot.virtualServices().size());
+        LOG.log(Level.INFO, "applied snapshot version {0} ({1} virtual services: {2} new, {3} changed, {4} removed)",
+                snapshot.version(), snapshot.virtualServices().size(), created.size(), changed, removed);
+    }
+
+    private static boolean unchanged(VirtualServiceConfig running, VirtualServiceConfig wanted) {
+        return running == wanted || running.equals(wanted);
+    }
+
+    /** The running service of that name, or null; lets tests check what an apply kept. */
+    VirtualService running(String name) {
+        return services.get(name);
     }
 
     public NodeStatus status() {

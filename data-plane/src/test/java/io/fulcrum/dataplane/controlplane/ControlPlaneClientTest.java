@@ -1,0 +1,58 @@
+package io.fulcrum.dataplane.controlplane;
+
+import io.fulcrum.dataplane.config.LastGoodSnapshotStore;
+import io.fulcrum.dataplane.testing.FreePorts;
+import io.fulcrum.dataplane.testing.RuntimeFixture;
+import io.fulcrum.proto.v1.NodeMessage;
+import io.fulcrum.proto.v1.Snapshot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class ControlPlaneClientTest {
+
+    @Test
+    void aBurstOfPushesIsAckedOneByOneAndEndsInOneAppliedCallback(@TempDir Path stateDir) throws Exception {
+        AtomicInteger appliedCallbacks = new AtomicInteger();
+        try (FakeControlPlane controlPlane = new FakeControlPlane(FreePorts.next());
+             RuntimeFixture fixture = new RuntimeFixture()) {
+            SnapshotApplier applier = new SnapshotApplier(fixture.runtime, new LastGoodSnapshotStore(stateDir));
+            try (ControlPlaneClient client = new ControlPlaneClient("127.0.0.1:" + controlPlane.port(),
+                    new NodeIdentity("node-burst", "host", "test"), applier, appliedCallbacks::incrementAndGet)) {
+                client.start();
+                controlPlane.await("hello", NodeMessage::hasHello);
+                for (long version = 1; version <= 5; version++) {
+                    controlPlane.push(Snapshot.newBuilder().setVersion(version).build());
+                }
+                for (long version = 1; version <= 5; version++) {
+                    assertEquals(version, controlPlane.await("ack", NodeMessage::hasAck).getAck().getVersion());
+                }
+                awaitCallbacks(appliedCallbacks, 1);
+                // Well past the quiet period, still one: the burst shared it.
+                long until = System.nanoTime() + 3 * ControlPlaneClient.APPLIED_QUIET.toNanos();
+                while (System.nanoTime() < until) {
+                    assertEquals(1, appliedCallbacks.get());
+                    LockSupport.parkNanos(2_000_000);
+                }
+            } finally {
+                applier.close();
+            }
+        }
+    }
+
+    private static void awaitCallbacks(AtomicInteger callbacks, int expected) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (callbacks.get() < expected) {
+            if (System.nanoTime() > deadline) {
+                fail("expected " + expected + " applied callbacks within 5s, got " + callbacks.get());
+            }
+            LockSupport.parkNanos(2_000_000);
+        }
+    }
+}
