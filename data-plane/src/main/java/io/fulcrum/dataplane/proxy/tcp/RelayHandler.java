@@ -50,7 +50,10 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         connection.activity();
-        DeferredFlushes.flushLater(ctx.channel(), peer);
+        peer.flush();
+        if (!peer.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+        }
     }
 
     @Override
