@@ -158,7 +158,7 @@ lines = ["## Fulcrum benchmark, %s" % stamp, ""]
 lines.append("Loopback only, 2 cores: the proxy under test pinned to core 1 with ONE worker/thread (HAProxy "
              "nbthread 1, nginx worker_processes 1, Fulcrum --io-threads 1, JVM -XX:+UseSerialGC -Xmx256m "
              "-XX:ActiveProcessorCount=1); load generators and real servers pinned to core 0. "
-             "Each cell: median (min–max) over %s runs of %s s after a %s s warm-up per target; "
+             "Each cell: median (min–max) over %s runs of %s s after a %s s warm-up of every measured path per target; "
              "ratios: ×d to direct, ×H to HAProxy, ×n to nginx (for latency and memory, lower is better)." %
              (reps, seconds, warmup))
 lines.append("")
