@@ -80,23 +80,16 @@ def cpu_us(target, figure):
     return values
 
 
-def idle_heap_kb(target):
-    for path in files(target, "idle"):
-        stats = dict(zip(*[iter(open(path).read().split())] * 2))
-        if int(stats["connections"]) > 0 and int(stats.get("heap_after_kb", 0)) > 0:
-            return [(int(stats["heap_after_kb"]) - int(stats["heap_before_kb"])) / int(stats["connections"])]
-    return []
-
-
 def per_core(values):
     return [1e6 / v for v in values]
 
 
-def idle_kb(target):
+def idle_kb(target, measure=""):
+    """Growth per idle connection of RSS (measure "") or of the live heap (measure "heap_")."""
     for path in files(target, "idle"):
         stats = dict(zip(*[iter(open(path).read().split())] * 2))
-        if int(stats["connections"]) > 0:
-            return [(int(stats["after_kb"]) - int(stats["before_kb"])) / int(stats["connections"])]
+        if int(stats["connections"]) > 0 and int(stats.get(measure + "after_kb", 0)) > 0:
+            return [(int(stats[measure + "after_kb"]) - int(stats[measure + "before_kb"])) / int(stats["connections"])]
     return []
 
 
@@ -130,7 +123,8 @@ FIGURES = [
     ("UDP: proxy CPU per round trip (2 datagrams in, 2 out)", "us", lambda t: cpu_us(t, "udp")),
     ("UDP: round trips/s per proxy core (1 s / CPU per round trip)", "req/s", lambda t: per_core(cpu_us(t, "udp"))),
     ("%s idle proxied connections: RSS per connection" % idle, "KB", idle_kb),
-    ("%s idle proxied connections: live Java heap per connection (Fulcrum)" % idle, "KB", idle_heap_kb),
+    ("%s idle proxied connections: live Java heap per connection (Fulcrum)" % idle, "KB",
+     lambda t: idle_kb(t, "heap_")),
 ]
 
 
