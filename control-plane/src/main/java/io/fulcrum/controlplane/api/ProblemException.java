@@ -1,6 +1,7 @@
 package io.fulcrum.controlplane.api;
 
 import java.util.List;
+import java.util.Map;
 
 /** A request that cannot be served, carrying everything the problem+json answer needs. */
 public class ProblemException extends RuntimeException {
@@ -9,26 +10,44 @@ public class ProblemException extends RuntimeException {
     private final String kind;
     private final String title;
     private final List<FieldError> errors;
+    private final int errorCount;
+    private final Map<String, String> headers;
 
     public ProblemException(int status, String kind, String title, String detail, List<FieldError> errors) {
-        super(detail);
+        this(status, kind, title, detail, errors, errors == null ? 0 : errors.size(), Map.of());
+    }
+
+    private ProblemException(int status, String kind, String title, String detail, List<FieldError> errors,
+            int errorCount, Map<String, String> headers) {
+        super(detail, null, false, false);
         this.status = status;
         this.kind = kind;
         this.title = title;
         this.errors = errors == null ? null : List.copyOf(errors);
+        this.errorCount = errorCount;
+        this.headers = Map.copyOf(headers);
+    }
+
+    /** 400 listing {@code reported} (the first violations) out of {@code count} in all. */
+    public static ProblemException validation(List<FieldError> reported, int count) {
+        String detail = count == 1 ? reported.get(0).message()
+                : count + " fields are invalid" + (count > reported.size() ? " (the first " + reported.size()
+                        + " are listed)" : "");
+        return new ProblemException(400, "validation", "Invalid request", detail, reported, count, Map.of());
     }
 
     public static ProblemException validation(List<FieldError> errors) {
-        String detail = errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid";
-        return new ProblemException(400, "validation", "Invalid request", detail, errors);
+        return validation(errors, errors.size());
     }
 
     public static ProblemException badRequest(String field, String message) {
         return validation(List.of(new FieldError(field, message)));
     }
 
-    public static ProblemException malformed(String detail) {
-        return new ProblemException(400, "malformed-request", "Malformed request", detail, null);
+    /** 400 for a body that is not JSON at all; {@code field} is "body" or the offending JSON path. */
+    public static ProblemException malformed(String field, String detail) {
+        return new ProblemException(400, "malformed-request", "Malformed request", detail,
+                List.of(new FieldError(field, detail)));
     }
 
     public static ProblemException notFound(String detail) {
@@ -41,7 +60,29 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException preconditionFailed(String detail) {
-        return new ProblemException(412, "precondition-failed", "Precondition failed", detail, null);
+        return new ProblemException(412, "precondition-failed", "Precondition failed", detail,
+                List.of(new FieldError("If-Match", detail)));
+    }
+
+    public static ProblemException methodNotAllowed(String method, String allow) {
+        return new ProblemException(405, "method-not-allowed", "Method not allowed",
+                method + " is not allowed here (allowed: " + allow + ")", null, 0, Map.of("Allow", allow));
+    }
+
+    public static ProblemException tooLarge(String field, String detail) {
+        // The rest of an oversized body is never read, so the connection cannot be reused.
+        return new ProblemException(413, "payload-too-large", "Payload too large", detail,
+                List.of(new FieldError(field, detail)), 1, Map.of("Connection", "close"));
+    }
+
+    public static ProblemException unsupportedMediaType(String detail) {
+        return new ProblemException(415, "unsupported-media-type", "Unsupported media type", detail,
+                List.of(new FieldError("Content-Type", detail)));
+    }
+
+    /** A problem of any status raised below the API (the HTTP server, routing). */
+    public static ProblemException http(int status, String kind, String title, String detail) {
+        return new ProblemException(status, kind, title, detail, null);
     }
 
     public int status() {
@@ -58,5 +99,14 @@ public class ProblemException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    public int errorCount() {
+        return errorCount;
+    }
+
+    /** Headers the answer must carry, e.g. Allow on a 405. */
+    public Map<String, String> headers() {
+        return headers;
     }
 }

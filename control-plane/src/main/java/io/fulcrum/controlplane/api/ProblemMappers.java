@@ -1,8 +1,10 @@
 package io.fulcrum.controlplane.api;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.sql.SQLException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -16,22 +18,26 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException problem, UriInfo uri) {
-        return render(problem, uri);
+        return render(problem, instance(uri));
     }
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException exception, UriInfo uri) {
-        int status = exception.getResponse().getStatus();
+        Response original = exception.getResponse();
+        int status = original.getStatus();
         String kind = switch (status) {
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";
+            case 413 -> "payload-too-large";
             case 415 -> "unsupported-media-type";
             default -> status >= 500 ? "internal" : "bad-request";
         };
-        String title = Response.Status.fromStatusCode(status) == null
-                ? "HTTP " + status : Response.Status.fromStatusCode(status).getReasonPhrase();
-        return render(new ProblemException(status, kind, title, exception.getMessage(), null), uri);
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String title = type == null ? "HTTP " + status : type.getReasonPhrase();
+        Response rendered = render(ProblemException.http(status, kind, title, exception.getMessage()), instance(uri));
+        String allow = original.getHeaderString(HttpHeaders.ALLOW);
+        return allow == null ? rendered : Response.fromResponse(rendered).header(HttpHeaders.ALLOW, allow).build();
     }
 
     /**
@@ -42,12 +48,19 @@ public class ProblemMappers {
     public Response unexpected(Exception exception, UriInfo uri) {
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                return render(UniqueConstraints.conflict(constraintName(sql)), uri);
+                return render(UniqueConstraints.conflict(constraintName(sql)), instance(uri));
+            }
+            if (cause instanceof IOException && cause.getMessage() != null
+                    && cause.getMessage().contains("Connection was closed")) {
+                // The client left mid-request: nobody reads this answer, and nothing failed on our side.
+                LOG.debugf("client closed the connection during %s", instance(uri));
+                return render(ProblemException.http(400, "incomplete-request", "Incomplete request",
+                        "the client closed the connection before the request was complete"), instance(uri));
             }
         }
         LOG.error("Request failed", exception);
-        return render(new ProblemException(500, "internal", "Internal error",
-                "the request failed; see the control plane log", null), uri);
+        return render(ProblemException.http(500, "internal", "Internal error",
+                "the request failed; see the control plane log"), instance(uri));
     }
 
     private static String constraintName(SQLException sql) {
@@ -59,10 +72,17 @@ public class ProblemMappers {
         return null;
     }
 
-    private static Response render(ProblemException problem, UriInfo uri) {
-        return Response.status(problem.status())
+    private static String instance(UriInfo uri) {
+        return uri == null ? null : uri.getRequestUri().getRawPath();
+    }
+
+    /** The problem+json answer for {@code problem}, with the headers it asks for. */
+    static Response render(ProblemException problem, String instance) {
+        LOG.debugf("%s answered %d %s", instance, problem.status(), problem.kind());
+        Response.ResponseBuilder response = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(problem, uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "")))
-                .build();
+                .entity(Problem.of(problem, instance == null ? null : ApiGate.shown(instance)));
+        problem.headers().forEach(response::header);
+        return response.build();
     }
 }

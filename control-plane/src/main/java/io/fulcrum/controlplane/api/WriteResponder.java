@@ -3,6 +3,7 @@ package io.fulcrum.controlplane.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulcrum.controlplane.config.Versioned;
 import io.fulcrum.controlplane.config.WriteResult;
+import io.fulcrum.controlplane.domain.Limits;
 import io.fulcrum.controlplane.sync.NodeRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,14 +38,19 @@ public class WriteResponder {
         return response.build();
     }
 
-    /** The resource itself, or its JSON with a "warnings" member added when there are any. */
+    /**
+     * The resource itself, or its JSON with "warnings" (the first {@link Limits#REPORTED_WARNINGS})
+     * and "warningCount" added when there are any.
+     */
     private static Object body(WriteResult<? extends Versioned> result) {
         if (result.resource() == null || result.warnings().isEmpty()) {
             return result.resource();
         }
         ObjectNode tree = JsonBodies.toTree(result.resource());
         var warnings = tree.putArray("warnings");
-        result.warnings().forEach(warning -> warnings.add(JsonBodies.toTree(warning)));
+        result.warnings().stream().limit(Limits.REPORTED_WARNINGS)
+                .forEach(warning -> warnings.add(JsonBodies.toTree(warning)));
+        tree.put("warningCount", result.warnings().size());
         return tree;
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fulcrum.controlplane.config.ConfigVersions;
 import io.fulcrum.controlplane.config.ConsistentRead;
+import io.fulcrum.controlplane.domain.AuditAction;
+import io.fulcrum.controlplane.domain.JsonName;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -48,7 +50,8 @@ public class AuditLog {
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         entries.add(new AuditEntry(rows.getLong(1), rows.getTimestamp(2).toInstant().toString(),
-                                rows.getString(3), rows.getString(4), rows.getString(5), rows.getLong(6),
+                                rows.getString(3), JsonName.stored(AuditAction.class, rows.getString(4)),
+                                rows.getString(5), rows.getLong(6),
                                 json(rows.getString(7)), json(rows.getString(8))));
                     }
                 }

@@ -66,7 +66,7 @@ public class ConfigVersions {
                 statement.setArray(1, connection.createArrayOf("bigint", stamps.virtualServiceIds().toArray()));
                 statement.setArray(2, connection.createArrayOf("bigint", stamps.realServerIds().toArray()));
                 statement.setString(3, principal.name());
-                statement.setArray(4, texts(connection, changes, Change::action));
+                statement.setArray(4, texts(connection, changes, change -> change.action().json()));
                 statement.setArray(5, texts(connection, changes, Change::resource));
                 statement.setArray(6, texts(connection, changes, Change::before));
                 statement.setArray(7, texts(connection, changes, Change::after));

@@ -4,7 +4,9 @@ import io.fulcrum.controlplane.api.IfMatch;
 import io.fulcrum.controlplane.api.JsonBodies;
 import io.fulcrum.controlplane.config.Change;
 import io.fulcrum.controlplane.config.ConfigVersions;
+import io.fulcrum.controlplane.config.CountLimits;
 import io.fulcrum.controlplane.config.Stamps;
+import io.fulcrum.controlplane.domain.AuditAction;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.realserver.RealServerEntity;
 import io.fulcrum.controlplane.realserver.RealServerService;
@@ -44,9 +46,13 @@ public class ConfigApplier {
     ListenerClaims listeners;
     @Inject
     EntityManager entityManager;
+    @Inject
+    CountLimits counts;
 
     @Transactional
     public ConfigPlan apply(List<DesiredVirtualService> desired, boolean dryRun, IfMatch ifMatch) {
+        // Taken before the plan, so no single create lands between reading and writing the services.
+        counts.lockVirtualServices();
         long current = versions.current();
         ifMatch.check(current);
         Map<String, VirtualServiceEntity> stored = new LinkedHashMap<>();
@@ -64,9 +70,13 @@ public class ConfigApplier {
         return work.plan(false, true, version);
     }
 
+    private record Recorded(AuditAction action, String path, Object before, Object after) {
+    }
+
     /** Everything one apply does, collected before anything is written. */
     private static final class Work {
-        final List<Change> changes = new ArrayList<>();
+        /** What the audit will record; rendered to JSON only when the plan is executed, never for a dry run. */
+        final List<Recorded> changes = new ArrayList<>();
         final List<String> create = new ArrayList<>();
         final List<String> replace = new ArrayList<>();
         final List<String> delete = new ArrayList<>();
@@ -76,13 +86,17 @@ public class ConfigApplier {
         final List<Map.Entry<String, RealServer>> writtenServers = new ArrayList<>();
         List<Warning> warnings = List.of();
 
-        void record(String action, String path, Object before, Object after) {
-            (action.equals("create") ? create : action.equals("delete") ? delete : replace).add(path);
-            changes.add(new Change(action, path, JsonBodies.toJson(before), JsonBodies.toJson(after)));
+        void record(AuditAction action, String path, Object before, Object after) {
+            switch (action) {
+                case CREATE -> create.add(path);
+                case DELETE -> delete.add(path);
+                case REPLACE, PATCH -> replace.add(path);
+            }
+            changes.add(new Recorded(action, path, before, after));
         }
 
         ConfigPlan plan(boolean dryRun, boolean changed, long version) {
-            return new ConfigPlan(dryRun, changed, version, create, replace, delete, warnings);
+            return ConfigPlan.of(dryRun, changed, version, create, replace, delete, warnings);
         }
     }
 
@@ -100,7 +114,7 @@ public class ConfigApplier {
         for (VirtualServiceEntity entity : stored.values()) {
             if (!wanted.containsKey(entity.name)) {
                 work.deletedServices.add(entity);
-                work.record("delete", VirtualServiceService.path(entity.name), VirtualServiceMapper.toRecord(entity), null);
+                work.record(AuditAction.DELETE, VirtualServiceService.path(entity.name), VirtualServiceMapper.toRecord(entity), null);
             }
         }
         for (DesiredVirtualService d : desired) {
@@ -108,10 +122,10 @@ public class ConfigApplier {
             VirtualServiceEntity entity = stored.get(vs.name());
             if (entity == null) {
                 work.writtenServices.put(new VirtualServiceEntity(), vs);
-                work.record("create", VirtualServiceService.path(vs.name()), null, vs);
+                work.record(AuditAction.CREATE, VirtualServiceService.path(vs.name()), null, vs);
             } else if (!VirtualServiceMapper.toRecord(entity).sameConfiguration(vs)) {
                 work.writtenServices.put(entity, vs);
-                work.record("replace", VirtualServiceService.path(vs.name()), VirtualServiceMapper.toRecord(entity), vs);
+                work.record(AuditAction.REPLACE, VirtualServiceService.path(vs.name()), VirtualServiceMapper.toRecord(entity), vs);
             }
             Map<String, RealServerEntity> servers = entity == null
                     ? Map.of() : storedServers.getOrDefault(entity.id, Map.of());
@@ -127,20 +141,20 @@ public class ConfigApplier {
         for (RealServerEntity entity : stored.values()) {
             if (!wanted.containsKey(entity.label)) {
                 work.removedServers.add(entity);
-                work.record("delete", RealServerService.path(service, entity.label), entity.toRecord(), null);
+                work.record(AuditAction.DELETE, RealServerService.path(service, entity.label), entity.toRecord(), null);
             }
         }
         for (RealServer rs : desired) {
             RealServerEntity entity = stored.get(rs.label());
             if (entity == null) {
                 work.writtenServers.add(Map.entry(service, rs));
-                work.record("create", RealServerService.path(service, rs.label()), null, rs);
+                work.record(AuditAction.CREATE, RealServerService.path(service, rs.label()), null, rs);
             } else if (!entity.toRecord().sameConfiguration(rs)) {
                 // Replaced as delete + insert so endpoints may move between real servers without
                 // tripping the unique index halfway through.
                 work.removedServers.add(entity);
                 work.writtenServers.add(Map.entry(service, rs));
-                work.record("replace", RealServerService.path(service, rs.label()), entity.toRecord(), rs);
+                work.record(AuditAction.REPLACE, RealServerService.path(service, rs.label()), entity.toRecord(), rs);
             }
         }
     }
@@ -181,6 +195,8 @@ public class ConfigApplier {
         // One flush for all rows: a flush per row walks the whole persistence context each time.
         entityManager.flush();
         List<Long> stampedServers = inserted.stream().map(entity -> entity.id).toList();
-        return versions.commit(work.changes, new Stamps(stampedServices, stampedServers));
+        List<Change> audit = work.changes.stream().map(c -> new Change(c.action(), c.path(), JsonBodies.toJson(c.before()),
+                JsonBodies.toJson(c.after()))).toList();
+        return versions.commit(audit, new Stamps(stampedServices, stampedServers));
     }
 }

@@ -2,10 +2,10 @@ package io.fulcrum.controlplane.declarative;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fulcrum.controlplane.api.FieldError;
-import io.fulcrum.controlplane.api.ProblemException;
+import io.fulcrum.controlplane.domain.Limits;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.realserver.RealServerReader;
+import io.fulcrum.controlplane.validation.Violations;
 import io.fulcrum.controlplane.virtualservice.VirtualService;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceReader;
 import java.util.ArrayList;
@@ -13,12 +13,12 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Reads a whole configuration document, {"virtualServices": [{..., "realServers": [...]}]}, with
  * the same rules as the single-resource API plus the uniqueness rules between its entries, naming
- * every violation by its path, e.g. virtualServices[0].realServers[1].weight.
+ * every violation by its path, e.g. virtualServices[0].realServers[1].weight. Every check is a
+ * single pass with hash lookups, so a document costs time in proportion to its size.
  */
 public final class ConfigDocumentReader {
 
@@ -26,59 +26,67 @@ public final class ConfigDocumentReader {
     }
 
     public static List<DesiredVirtualService> read(ObjectNode document) {
-        List<FieldError> errors = new ArrayList<>();
+        Violations violations = new Violations();
         for (Iterator<String> names = document.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("virtualServices") && !name.equals("configVersion")) {
-                errors.add(new FieldError(name, name + ": unknown field (expected virtualServices)"));
+                violations.add(name, name + ": unknown field (expected virtualServices, configVersion)");
             }
         }
+        JsonNode configVersion = document.get("configVersion");
+        if (configVersion != null && !configVersion.isNull() && !configVersion.isIntegralNumber()) {
+            violations.add("configVersion", "configVersion: " + configVersion
+                    + " (expected an integer; read-only, ignored in requests)");
+        }
         JsonNode services = document.get("virtualServices");
-        if (services == null || !services.isArray()) {
-            errors.add(new FieldError("virtualServices", "virtualServices: "
-                    + (services == null ? "missing" : services.toString()) + " (expected a list of virtual services)"));
-            throw ProblemException.validation(errors);
+        if (services == null || !services.isArray() || services.size() > Limits.VIRTUAL_SERVICES) {
+            violations.add("virtualServices", "virtualServices: " + (services == null ? "missing"
+                    : services.isArray() ? services.size() + " entries" : services.getNodeType().toString().toLowerCase())
+                    + " (expected a list of at most " + Limits.VIRTUAL_SERVICES + " virtual services)");
+            violations.throwIfAny();
         }
         List<DesiredVirtualService> desired = new ArrayList<>();
         for (int i = 0; i < services.size(); i++) {
-            desired.add(readService(services.get(i), "virtualServices[" + i + "]", errors));
+            desired.add(readService(services.get(i), "virtualServices[" + i + "]", violations));
         }
-        if (errors.isEmpty()) {
-            checkUniqueness(desired, errors);
+        if (violations.isEmpty()) {
+            checkUniqueness(desired, violations);
         }
-        if (!errors.isEmpty()) {
-            throw ProblemException.validation(errors);
-        }
+        violations.throwIfAny();
         return desired;
     }
 
-    private static DesiredVirtualService readService(JsonNode node, String prefix, List<FieldError> errors) {
+    private static DesiredVirtualService readService(JsonNode node, String prefix, Violations violations) {
         if (!node.isObject()) {
-            errors.add(new FieldError(prefix, prefix + ": " + node + " (expected an object)"));
+            violations.add(prefix, prefix + ": " + node.getNodeType().toString().toLowerCase() + " (expected an object)");
             return null;
         }
-        ObjectNode fields = ((ObjectNode) node).deepCopy();
+        // A shallow copy without realServers: the members themselves are shared, not copied.
+        ObjectNode fields = ((ObjectNode) node).objectNode().setAll((ObjectNode) node);
         JsonNode servers = fields.remove("realServers");
-        VirtualService service = VirtualServiceReader.read(fields, null, prefix, errors);
+        VirtualService service = VirtualServiceReader.read(fields, null, prefix, violations);
         List<RealServer> realServers = new ArrayList<>();
-        if (servers != null && !servers.isNull() && !servers.isArray()) {
-            errors.add(new FieldError(prefix + ".realServers", prefix + ".realServers: " + servers
-                    + " (expected a list of real servers)"));
+        if (servers != null && !servers.isNull()
+                && (!servers.isArray() || servers.size() > Limits.REAL_SERVERS_PER_SERVICE)) {
+            violations.add(prefix + ".realServers", prefix + ".realServers: "
+                    + (servers.isArray() ? servers.size() + " entries" : servers.getNodeType().toString().toLowerCase())
+                    + " (expected a list of at most " + Limits.REAL_SERVERS_PER_SERVICE + " real servers)");
         } else if (servers != null && servers.isArray()) {
             for (int j = 0; j < servers.size(); j++) {
                 String path = prefix + ".realServers[" + j + "]";
                 JsonNode server = servers.get(j);
                 if (!server.isObject()) {
-                    errors.add(new FieldError(path, path + ": " + server + " (expected an object)"));
+                    violations.add(path, path + ": " + server.getNodeType().toString().toLowerCase()
+                            + " (expected an object)");
                 } else {
-                    realServers.add(RealServerReader.read((ObjectNode) server, null, path, errors));
+                    realServers.add(RealServerReader.read((ObjectNode) server, null, path, violations));
                 }
             }
         }
         return new DesiredVirtualService(service, realServers);
     }
 
-    private static void checkUniqueness(List<DesiredVirtualService> desired, List<FieldError> errors) {
+    private static void checkUniqueness(List<DesiredVirtualService> desired, Violations violations) {
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> listeners = new HashMap<>();
         for (int i = 0; i < desired.size(); i++) {
@@ -86,34 +94,38 @@ public final class ConfigDocumentReader {
             String prefix = "virtualServices[" + i + "]";
             Integer previous = names.putIfAbsent(vs.name(), i);
             if (previous != null) {
-                errors.add(new FieldError(prefix + ".name", prefix + ".name: " + vs.name()
-                        + " (expected a name not already used by virtualServices[" + previous + "])"));
+                violations.add(prefix + ".name", prefix + ".name: " + vs.name()
+                        + " (expected a name not already used by virtualServices[" + previous + "])");
             }
             for (int port : vs.ports()) {
-                String listener = vs.address() + ":" + port + "/" + vs.protocol();
+                String listener = vs.address() + ":" + port + "/" + vs.protocol().json();
                 Integer owner = listeners.putIfAbsent(listener, i);
                 if (owner != null) {
-                    errors.add(new FieldError(prefix + ".ports", prefix + ".ports: " + listener
-                            + " (expected a listener not already used by virtualServices[" + owner + "])"));
+                    violations.add(prefix + ".ports", prefix + ".ports: " + listener
+                            + " (expected a listener not already used by virtualServices[" + owner + "])");
                 }
             }
-            checkRealServers(desired.get(i).realServers(), prefix, errors);
+            checkRealServers(desired.get(i).realServers(), prefix, violations);
         }
     }
 
-    private static void checkRealServers(List<RealServer> servers, String prefix, List<FieldError> errors) {
+    private static void checkRealServers(List<RealServer> servers, String prefix, Violations violations) {
+        Map<String, Integer> labels = new HashMap<>();
+        // A real server without a port follows the client's port: it counts as one endpoint per address.
+        Map<String, Integer> endpoints = new HashMap<>();
         for (int j = 0; j < servers.size(); j++) {
-            for (int k = 0; k < j; k++) {
-                RealServer a = servers.get(k);
-                RealServer b = servers.get(j);
-                String path = prefix + ".realServers[" + j + "]";
-                if (a.label().equals(b.label())) {
-                    errors.add(new FieldError(path + ".label", path + ".label: " + b.label()
-                            + " (expected a label not already used by realServers[" + k + "])"));
-                } else if (a.address().equals(b.address()) && Objects.equals(a.port(), b.port())) {
-                    errors.add(new FieldError(path + ".port", path + ".port: " + b.port()
-                            + " (expected an address/port not already used by realServers[" + k + "])"));
-                }
+            RealServer server = servers.get(j);
+            String path = prefix + ".realServers[" + j + "]";
+            Integer sameLabel = labels.putIfAbsent(server.label(), j);
+            if (sameLabel != null) {
+                violations.add(path + ".label", path + ".label: " + server.label()
+                        + " (expected a label not already used by realServers[" + sameLabel + "])");
+                continue;
+            }
+            Integer sameEndpoint = endpoints.putIfAbsent(server.address() + " " + server.port(), j);
+            if (sameEndpoint != null) {
+                violations.add(path + ".port", path + ".port: " + server.port()
+                        + " (expected an address/port not already used by realServers[" + sameEndpoint + "])");
             }
         }
     }

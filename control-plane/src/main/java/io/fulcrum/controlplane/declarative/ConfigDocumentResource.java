@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fulcrum.controlplane.api.ApiHeaders;
 import io.fulcrum.controlplane.api.IfMatch;
 import io.fulcrum.controlplane.api.JsonBodies;
-import io.fulcrum.controlplane.api.WaitParameter;
+import io.fulcrum.controlplane.api.QueryParameters;
 import io.fulcrum.controlplane.api.WriteResponder;
+import io.fulcrum.controlplane.domain.Limits;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.snapshot.ConfigState;
 import io.fulcrum.controlplane.snapshot.ConfigStateReader;
@@ -21,21 +22,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.time.Duration;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** REST adapter for /api/v1/config: export the whole configuration, or apply a whole document. */
-@Path("/api/v1/config")
-@Tag(name = "Configuration")
+@Path(ConfigDocumentResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 public class ConfigDocumentResource {
+
+    static final String PATH = "/api/v1/config";
 
     @Inject
     ConfigStateReader reader;
@@ -45,10 +40,6 @@ public class ConfigDocumentResource {
     NodeRegistry nodes;
 
     @GET
-    @Operation(operationId = "exportConfig",
-            summary = "The whole configuration as one declarative document (ETag: the configuration version)")
-    @APIResponse(responseCode = "200", description = "{\"virtualServices\": [{..., \"realServers\": [...]}]}",
-            content = @Content(schema = @Schema(type = SchemaType.OBJECT)))
     public Response export() {
         ConfigState state = reader.read();
         ObjectNode document = JsonBodies.newObject();
@@ -67,18 +58,13 @@ public class ConfigDocumentResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "applyConfig", summary = "Make the configuration equal to the document "
-            + "(create, replace, delete) in one change; with dryRun=true only report the plan")
-    @APIResponse(responseCode = "200", description = "The plan, applied unless dryRun",
-            content = @Content(schema = @Schema(implementation = ConfigPlan.class)))
-    public Response apply(@HeaderParam("If-Match") String ifMatch,
-            @Parameter(description = "Only compute the plan") @QueryParam("dryRun") boolean dryRun,
-            @Parameter(description = "Wait up to this long (max 60s) for every connected node to apply the change")
-            @QueryParam("wait") String wait,
-            @RequestBody(content = @Content(schema = @Schema(type = SchemaType.OBJECT))) String body) {
-        Duration waitFor = WaitParameter.parse(wait);
+    public Response apply(@HeaderParam("If-Match") String ifMatch, @QueryParam("dryRun") String dryRunText,
+            @QueryParam("wait") String wait, InputStream body) {
+        boolean dryRun = QueryParameters.flag("dryRun", dryRunText, false);
+        Duration waitFor = QueryParameters.wait(wait);
         IfMatch precondition = IfMatch.parse(ifMatch);
-        ConfigPlan plan = applier.apply(ConfigDocumentReader.read(JsonBodies.object(body)), dryRun, precondition);
+        var document = JsonBodies.object(body, Limits.DOCUMENT_BODY_BYTES, "PUT " + PATH);
+        ConfigPlan plan = applier.apply(ConfigDocumentReader.read(document), dryRun, precondition);
         Response.ResponseBuilder response = Response.ok(plan)
                 .header("ETag", IfMatch.etag(plan.configVersion()))
                 .header(ApiHeaders.CONFIG_VERSION, plan.configVersion());

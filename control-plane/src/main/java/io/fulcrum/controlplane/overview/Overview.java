@@ -1,6 +1,11 @@
 package io.fulcrum.controlplane.overview;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fulcrum.controlplane.domain.AdminState;
+import io.fulcrum.controlplane.domain.Health;
+import io.fulcrum.controlplane.domain.Layer;
+import io.fulcrum.controlplane.domain.Protocol;
+import io.fulcrum.controlplane.domain.ServiceStatus;
 import java.util.List;
 import java.util.Map;
 
@@ -8,24 +13,21 @@ import java.util.Map;
 @JsonPropertyOrder({"configVersion", "virtualServices"})
 public record Overview(long configVersion, List<VirtualServiceStatus> virtualServices) {
 
-    /**
-     * status is "up", "degraded" or "down"; counters are summed over connected nodes. For UDP,
-     * connections are live flows; the flow and datagram counters stay 0 for TCP.
-     */
+    /** Counters are summed over connected nodes. For UDP, connections are live flows; the flow and datagram counters stay 0 for TCP. */
     @JsonPropertyOrder({"name", "address", "ports", "protocol", "layer", "status", "connections", "totalConnections",
             "bytesIn", "bytesOut", "droppedFlows", "repinnedFlows", "datagramsIn", "datagramsOut", "droppedDatagrams",
             "realServers"})
-    public record VirtualServiceStatus(String name, String address, List<Integer> ports, String protocol, int layer,
-            String status, long connections, long totalConnections, long bytesIn, long bytesOut, long droppedFlows,
-            long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
+    public record VirtualServiceStatus(String name, String address, List<Integer> ports, Protocol protocol, Layer layer,
+            ServiceStatus status, long connections, long totalConnections, long bytesIn, long bytesOut,
+            long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
             List<RealServerStatus> realServers) {
     }
 
-    /** state is the admin state (stored); health is observed ("up", "down", "unknown"). */
+    /** state is the admin state (stored); health is observed; healthReason is null until a node reports one. */
     @JsonPropertyOrder({"label", "address", "port", "weight", "state", "health", "healthReason", "connections",
             "totalConnections", "bytesIn", "bytesOut", "datagramsIn", "datagramsOut", "healthByNode"})
-    public record RealServerStatus(String label, String address, Integer port, int weight, String state, String health,
-            String healthReason, long connections, long totalConnections, long bytesIn, long bytesOut,
-            long datagramsIn, long datagramsOut, Map<String, String> healthByNode) {
+    public record RealServerStatus(String label, String address, Integer port, int weight, AdminState state,
+            Health health, String healthReason, long connections, long totalConnections, long bytesIn, long bytesOut,
+            long datagramsIn, long datagramsOut, Map<String, Health> healthByNode) {
     }
 }

@@ -1,5 +1,8 @@
 package io.fulcrum.controlplane.overview;
 
+import io.fulcrum.controlplane.domain.AdminState;
+import io.fulcrum.controlplane.domain.Health;
+import io.fulcrum.controlplane.domain.ServiceStatus;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.snapshot.ConfigState;
 import io.fulcrum.controlplane.sync.NodeStats;
@@ -55,7 +58,7 @@ public final class OverviewBuilder {
     }
 
     private static Overview.RealServerStatus realServer(String service, RealServer rs, Map<String, NodeStats> reports) {
-        Map<String, String> healthByNode = new TreeMap<>();
+        Map<String, Health> healthByNode = new TreeMap<>();
         String reason = null;
         long connections = 0;
         long total = 0;
@@ -71,7 +74,7 @@ public final class OverviewBuilder {
             }
             healthByNode.put(report.getKey(), stats.health());
             // A down node's reason explains the combined health best; otherwise any reason will do.
-            if (reason == null || "down".equals(stats.health())) {
+            if (reason == null || stats.health() == Health.DOWN) {
                 reason = stats.healthReason().isEmpty() ? reason : stats.healthReason();
             }
             connections += stats.connections();
@@ -87,27 +90,28 @@ public final class OverviewBuilder {
     }
 
     /** unknown without reports; down if any node says down; up if all say up; unknown otherwise. */
-    static String combinedHealth(Map<String, String> healthByNode) {
+    static Health combinedHealth(Map<String, Health> healthByNode) {
         if (healthByNode.isEmpty()) {
-            return "unknown";
+            return Health.UNKNOWN;
         }
-        if (healthByNode.containsValue("down")) {
-            return "down";
+        if (healthByNode.containsValue(Health.DOWN)) {
+            return Health.DOWN;
         }
-        return healthByNode.values().stream().allMatch("up"::equals) ? "up" : "unknown";
+        return healthByNode.values().stream().allMatch(Health.UP::equals) ? Health.UP : Health.UNKNOWN;
     }
 
     /**
      * down: no real server can take a new connection (online, weight > 0, not down); up: every
      * online real server is up and there is one; degraded otherwise.
      */
-    static String status(List<Overview.RealServerStatus> servers) {
-        boolean canTake = servers.stream().anyMatch(rs -> "online".equals(rs.state()) && rs.weight() > 0
-                && !"down".equals(rs.health()));
+    static ServiceStatus status(List<Overview.RealServerStatus> servers) {
+        boolean canTake = servers.stream().anyMatch(rs -> rs.state() == AdminState.ONLINE && rs.weight() > 0
+                && rs.health() != Health.DOWN);
         if (!canTake) {
-            return "down";
+            return ServiceStatus.DOWN;
         }
-        List<Overview.RealServerStatus> online = servers.stream().filter(rs -> "online".equals(rs.state())).toList();
-        return !online.isEmpty() && online.stream().allMatch(rs -> "up".equals(rs.health())) ? "up" : "degraded";
+        List<Overview.RealServerStatus> online = servers.stream().filter(rs -> rs.state() == AdminState.ONLINE).toList();
+        return !online.isEmpty() && online.stream().allMatch(rs -> rs.health() == Health.UP)
+                ? ServiceStatus.UP : ServiceStatus.DEGRADED;
     }
 }

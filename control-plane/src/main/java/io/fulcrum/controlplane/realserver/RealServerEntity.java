@@ -1,6 +1,8 @@
 package io.fulcrum.controlplane.realserver;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.fulcrum.controlplane.domain.AdminState;
+import io.fulcrum.controlplane.domain.JsonName;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -31,7 +33,8 @@ public class RealServerEntity extends PanacheEntityBase {
     public long version;
 
     public RealServer toRecord() {
-        return new RealServer(label, address, port, weight, minConnections, maxConnections, state, version);
+        return new RealServer(label, address, port, weight, minConnections, maxConnections,
+                JsonName.stored(AdminState.class, state), version);
     }
 
     public void copyFrom(RealServer r) {
@@ -41,6 +44,6 @@ public class RealServerEntity extends PanacheEntityBase {
         weight = r.weight();
         minConnections = r.minConnections();
         maxConnections = r.maxConnections();
-        state = r.state();
+        state = r.state().json();
     }
 }

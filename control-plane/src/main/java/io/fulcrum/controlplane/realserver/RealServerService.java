@@ -7,8 +7,10 @@ import io.fulcrum.controlplane.api.ProblemException;
 import io.fulcrum.controlplane.config.Change;
 import io.fulcrum.controlplane.config.ConfigVersions;
 import io.fulcrum.controlplane.config.ConsistentRead;
+import io.fulcrum.controlplane.config.CountLimits;
 import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
+import io.fulcrum.controlplane.domain.AuditAction;
 import io.fulcrum.controlplane.snapshot.ConfigStateReader;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceEntity;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceMapper;
@@ -37,6 +39,8 @@ public class RealServerService {
     ConfigVersions versions;
     @Inject
     EntityManager entityManager;
+    @Inject
+    CountLimits counts;
 
     @Transactional
     public Read<List<RealServer>> list(String serviceName) {
@@ -69,7 +73,7 @@ public class RealServerService {
         VirtualServiceEntity service = virtualService(serviceName, true);
         RealServerEntity entity = find(service, label, true);
         ifMatch.check(entity == null ? null : entity.version);
-        return entity == null ? insert(service, serviceName, wanted) : replace(entity, serviceName, wanted, "replace");
+        return entity == null ? insert(service, serviceName, wanted) : replace(entity, serviceName, wanted, AuditAction.REPLACE);
     }
 
     @Transactional
@@ -78,7 +82,7 @@ public class RealServerService {
         RealServerEntity entity = existing(service, label, true);
         ifMatch.check(entity.version);
         ObjectNode merged = (ObjectNode) JsonBodies.mergePatch(JsonBodies.toTree(entity.toRecord()), patch);
-        return replace(entity, serviceName, RealServerReader.read(merged, label), "patch");
+        return replace(entity, serviceName, RealServerReader.read(merged, label), AuditAction.PATCH);
     }
 
     @Transactional
@@ -88,23 +92,24 @@ public class RealServerService {
         ifMatch.check(entity.version);
         String before = JsonBodies.toJson(entity.toRecord());
         entity.delete();
-        long version = versions.commit(new Change("delete", path(serviceName, label), before, null), Stamps.NONE);
+        long version = versions.commit(new Change(AuditAction.DELETE, path(serviceName, label), before, null), Stamps.NONE);
         return new WriteResult<>(null, version, false, true);
     }
 
     private WriteResult<RealServer> insert(VirtualServiceEntity service, String serviceName, RealServer wanted) {
+        counts.admitRealServer(service.id, serviceName);
         checkEndpoint(service, wanted, null);
         RealServerEntity entity = new RealServerEntity();
         entity.virtualServiceId = service.id;
         entity.copyFrom(wanted);
         entity.persist();
-        long version = versions.commit(new Change("create", path(serviceName, wanted.label()), null,
+        long version = versions.commit(new Change(AuditAction.CREATE, path(serviceName, wanted.label()), null,
                 JsonBodies.toJson(wanted)), Stamps.realServer(entity.id));
         return new WriteResult<>(wanted.withVersion(version), version, true, true).withWarnings(layerMix(service, wanted));
     }
 
     private WriteResult<RealServer> replace(RealServerEntity entity, String serviceName, RealServer wanted,
-            String action) {
+            AuditAction action) {
         RealServer current = entity.toRecord();
         VirtualServiceEntity service = VirtualServiceEntity.findById(entity.virtualServiceId);
         if (current.sameConfiguration(wanted)) {

@@ -31,7 +31,7 @@ final class SnapshotConsistency {
                 problems.add("virtual service " + vs.name() + " appears twice");
             }
             for (int port : vs.ports()) {
-                String listener = vs.address() + ":" + port + "/" + vs.protocol();
+                String listener = vs.address() + ":" + port + "/" + vs.protocol().json();
                 if (!listeners.add(listener)) {
                     problems.add("listener " + listener + " is used twice (again by " + vs.name() + ")");
                 }

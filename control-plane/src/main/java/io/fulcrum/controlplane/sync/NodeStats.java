@@ -1,5 +1,6 @@
 package io.fulcrum.controlplane.sync;
 
+import io.fulcrum.controlplane.domain.Health;
 import java.time.Instant;
 import java.util.Map;
 
@@ -12,8 +13,8 @@ public record NodeStats(long appliedVersion, Instant receivedAt, Map<String, Vir
             Map<String, RealServerStats> realServers) {
     }
 
-    /** health is "up", "down" or "unknown", as the node observes it. */
-    public record RealServerStats(String health, String healthReason, long connections, long totalConnections,
+    /** Health as the node observes it. */
+    public record RealServerStats(Health health, String healthReason, long connections, long totalConnections,
             long bytesIn, long bytesOut, long datagramsIn, long datagramsOut) {
     }
 }

@@ -2,7 +2,6 @@ package io.fulcrum.controlplane.sync;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** How GET /api/v1/nodes shows one data-plane node; times are ISO-8601 or null. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -13,7 +12,6 @@ public record NodeView(String id, boolean connected, String hostname, String sof
 
     /** The last snapshot the node refused, and why. */
     @JsonPropertyOrder({"version", "reason", "at"})
-    @Schema(name = "NodeNack")
     public record Nack(long version, String reason, String at) {
     }
 }

@@ -2,7 +2,6 @@ package io.fulcrum.controlplane.sync;
 
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.snapshot.ConfigState;
-import io.fulcrum.controlplane.validation.Durations;
 import io.fulcrum.controlplane.virtualservice.VirtualService;
 import io.fulcrum.proto.v1.AdminState;
 import io.fulcrum.proto.v1.Algorithm;
@@ -43,16 +42,16 @@ public final class ProtoMapper {
                 .setName(vs.name())
                 .setAddress(vs.address())
                 .addAllPorts(vs.ports())
-                .setProtocol("udp".equals(vs.protocol()) ? Protocol.PROTOCOL_UDP : Protocol.PROTOCOL_TCP)
-                .setLayer(vs.layer() == 4 ? Layer.LAYER_4 : Layer.LAYER_7)
+                .setProtocol(protocol(vs.protocol()))
+                .setLayer(layer(vs.layer()))
                 .setAlgorithm(algorithm(vs.algorithm()))
                 .setPersistence(persistence(vs.persistence()))
                 .setHealthCheck(healthCheck(vs.healthCheck()))
                 .setProxyProtocol(vs.proxyProtocol())
-                .setClientIdleTimeoutMs(Durations.parseMillis(vs.clientIdleTimeout()))
-                .setServerIdleTimeoutMs(Durations.parseMillis(vs.serverIdleTimeout()))
-                .setConnectTimeoutMs(Durations.parseMillis(vs.connectTimeout()))
-                .setFlowIdleTimeoutMs(Durations.parseMillis(vs.flowIdleTimeout()))
+                .setClientIdleTimeoutMs(vs.clientIdleTimeout().toMillis())
+                .setServerIdleTimeoutMs(vs.serverIdleTimeout().toMillis())
+                .setConnectTimeoutMs(vs.connectTimeout().toMillis())
+                .setFlowIdleTimeoutMs(vs.flowIdleTimeout().toMillis())
                 .setMaxFlows(vs.maxFlows());
         if (vs.fallback() != null) {
             builder.setFallback(Endpoint.newBuilder().setAddress(vs.fallback().address()).setPort(vs.fallback().port()));
@@ -70,32 +69,48 @@ public final class ProtoMapper {
         return builder.build();
     }
 
-    private static Algorithm algorithm(String algorithm) {
+    private static Algorithm algorithm(io.fulcrum.controlplane.domain.Algorithm algorithm) {
         return switch (algorithm) {
-            case "weighted-round-robin" -> Algorithm.ALGORITHM_WEIGHTED_ROUND_ROBIN;
-            case "source-hash" -> Algorithm.ALGORITHM_SOURCE_HASH;
-            default -> Algorithm.ALGORITHM_WEIGHTED_LEAST_CONNECTIONS;
+            case WEIGHTED_LEAST_CONNECTIONS -> Algorithm.ALGORITHM_WEIGHTED_LEAST_CONNECTIONS;
+            case WEIGHTED_ROUND_ROBIN -> Algorithm.ALGORITHM_WEIGHTED_ROUND_ROBIN;
+            case SOURCE_HASH -> Algorithm.ALGORITHM_SOURCE_HASH;
+        };
+    }
+
+    private static Protocol protocol(io.fulcrum.controlplane.domain.Protocol protocol) {
+        return switch (protocol) {
+            case TCP -> Protocol.PROTOCOL_TCP;
+            case UDP -> Protocol.PROTOCOL_UDP;
+        };
+    }
+
+    private static Layer layer(io.fulcrum.controlplane.domain.Layer layer) {
+        return switch (layer) {
+            case LAYER_7 -> Layer.LAYER_7;
+            case LAYER_4 -> Layer.LAYER_4;
         };
     }
 
     private static Persistence persistence(VirtualService.Persistence persistence) {
-        boolean sourceIp = "source-ip".equals(persistence.mode());
         return Persistence.newBuilder()
-                .setMode(sourceIp ? PersistenceMode.PERSISTENCE_MODE_SOURCE_IP : PersistenceMode.PERSISTENCE_MODE_NONE)
-                .setTimeoutMs(persistence.timeout() == null ? 0 : Durations.parseMillis(persistence.timeout()))
+                .setMode(switch (persistence.mode()) {
+                    case NONE -> PersistenceMode.PERSISTENCE_MODE_NONE;
+                    case SOURCE_IP -> PersistenceMode.PERSISTENCE_MODE_SOURCE_IP;
+                })
+                .setTimeoutMs(persistence.timeout() == null ? 0 : persistence.timeout().toMillis())
                 .build();
     }
 
     private static HealthCheck healthCheck(VirtualService.HealthCheck check) {
         HealthCheck.Builder builder = HealthCheck.newBuilder()
                 .setType(switch (check.type()) {
-                    case "none" -> HealthCheckType.HEALTH_CHECK_TYPE_NONE;
-                    case "ping" -> HealthCheckType.HEALTH_CHECK_TYPE_PING;
-                    case "http" -> HealthCheckType.HEALTH_CHECK_TYPE_HTTP;
-                    default -> HealthCheckType.HEALTH_CHECK_TYPE_CONNECT;
+                    case NONE -> HealthCheckType.HEALTH_CHECK_TYPE_NONE;
+                    case CONNECT -> HealthCheckType.HEALTH_CHECK_TYPE_CONNECT;
+                    case PING -> HealthCheckType.HEALTH_CHECK_TYPE_PING;
+                    case HTTP -> HealthCheckType.HEALTH_CHECK_TYPE_HTTP;
                 })
-                .setIntervalMs(Durations.parseMillis(check.interval()))
-                .setTimeoutMs(Durations.parseMillis(check.timeout()))
+                .setIntervalMs(check.interval().toMillis())
+                .setTimeoutMs(check.timeout().toMillis())
                 .setRise(check.rise())
                 .setFall(check.fall())
                 .setPort(check.port() == null ? 0 : check.port());
@@ -110,11 +125,11 @@ public final class ProtoMapper {
         return builder.build();
     }
 
-    private static AdminState adminState(String state) {
+    private static AdminState adminState(io.fulcrum.controlplane.domain.AdminState state) {
         return switch (state) {
-            case "drain" -> AdminState.ADMIN_STATE_DRAIN;
-            case "halt" -> AdminState.ADMIN_STATE_HALT;
-            default -> AdminState.ADMIN_STATE_ONLINE;
+            case ONLINE -> AdminState.ADMIN_STATE_ONLINE;
+            case DRAIN -> AdminState.ADMIN_STATE_DRAIN;
+            case HALT -> AdminState.ADMIN_STATE_HALT;
         };
     }
 
@@ -136,11 +151,12 @@ public final class ProtoMapper {
         return new NodeStats(report.getAppliedVersion(), receivedAt, Map.copyOf(services));
     }
 
-    private static String health(Health health) {
+    /** A node that reports no health (or one this version does not know) says nothing: unknown. */
+    private static io.fulcrum.controlplane.domain.Health health(Health health) {
         return switch (health) {
-            case HEALTH_UP -> "up";
-            case HEALTH_DOWN -> "down";
-            default -> "unknown";
+            case HEALTH_UP -> io.fulcrum.controlplane.domain.Health.UP;
+            case HEALTH_DOWN -> io.fulcrum.controlplane.domain.Health.DOWN;
+            case HEALTH_UNKNOWN, HEALTH_UNSPECIFIED, UNRECOGNIZED -> io.fulcrum.controlplane.domain.Health.UNKNOWN;
         };
     }
 }

@@ -1,5 +1,6 @@
 package io.fulcrum.controlplane.virtualservice;
 
+import io.fulcrum.controlplane.domain.Protocol;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -22,7 +23,7 @@ public class ListenerClaims {
     EntityManager entityManager;
 
     /** The first port already claimed by another virtual service, described for a 409 answer. */
-    public Optional<String> conflict(String address, String protocol, List<Integer> ports, Long ownId) {
+    public Optional<String> conflict(String address, Protocol protocol, List<Integer> ports, Long ownId) {
         return session().doReturningWork(connection -> {
             try (PreparedStatement query = connection.prepareStatement("""
                     SELECT vs.name, p.port FROM virtual_service_port p
@@ -30,14 +31,14 @@ public class ListenerClaims {
                     WHERE p.address = ? AND p.protocol = ? AND p.port = ANY (?) AND p.virtual_service_id <> ?
                     ORDER BY p.port LIMIT 1""")) {
                 query.setString(1, address);
-                query.setString(2, protocol);
+                query.setString(2, protocol.json());
                 query.setArray(3, connection.createArrayOf("integer", ports.toArray()));
                 query.setLong(4, ownId == null ? -1 : ownId);
                 try (ResultSet rows = query.executeQuery()) {
                     if (!rows.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of("ports: " + address + ":" + rows.getInt(2) + "/" + protocol
+                    return Optional.of("ports: " + address + ":" + rows.getInt(2) + "/" + protocol.json()
                             + " is already used by virtual service " + rows.getString(1));
                 }
             }
@@ -45,7 +46,7 @@ public class ListenerClaims {
     }
 
     /** Replaces the claims of virtual service {@code id} with exactly the given listeners. */
-    public void claim(long id, String address, String protocol, List<Integer> ports) {
+    public void claim(long id, String address, Protocol protocol, List<Integer> ports) {
         release(id);
         add(id, address, protocol, ports);
     }
@@ -64,12 +65,12 @@ public class ListenerClaims {
     }
 
     /** Claims the given listeners for virtual service {@code id}, which must hold none of them yet. */
-    public void add(long id, String address, String protocol, List<Integer> ports) {
+    public void add(long id, String address, Protocol protocol, List<Integer> ports) {
         addAll(Map.of(id, new Listeners(address, protocol, ports)));
     }
 
     /** The listeners of one virtual service. */
-    public record Listeners(String address, String protocol, List<Integer> ports) {
+    public record Listeners(String address, Protocol protocol, List<Integer> ports) {
     }
 
     /**
@@ -89,7 +90,7 @@ public class ListenerClaims {
                         insert.setLong(1, service.getKey());
                         insert.setString(2, listeners.address());
                         insert.setInt(3, listeners.ports().get(i));
-                        insert.setString(4, listeners.protocol());
+                        insert.setString(4, listeners.protocol().json());
                         insert.setInt(5, i);
                         // One statement per port, so a clash reports its constraint directly.
                         insert.executeUpdate();

@@ -1,13 +1,19 @@
 package io.fulcrum.controlplane.virtualservice;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fulcrum.controlplane.api.FieldError;
-import io.fulcrum.controlplane.api.ProblemException;
-import io.fulcrum.controlplane.validation.Durations;
+import io.fulcrum.controlplane.domain.Algorithm;
+import io.fulcrum.controlplane.domain.Defaults;
+import io.fulcrum.controlplane.domain.DurationText;
+import io.fulcrum.controlplane.domain.HealthCheckType;
+import io.fulcrum.controlplane.domain.Layer;
+import io.fulcrum.controlplane.domain.Limits;
+import io.fulcrum.controlplane.domain.PersistenceMode;
+import io.fulcrum.controlplane.domain.Protocol;
 import io.fulcrum.controlplane.validation.FieldReader;
 import io.fulcrum.controlplane.validation.IpLiterals;
 import io.fulcrum.controlplane.validation.Names;
-import java.util.ArrayList;
+import io.fulcrum.controlplane.validation.Violations;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -25,8 +31,8 @@ public final class VirtualServiceReader {
             Set.of("type", "interval", "timeout", "rise", "fall", "port", "path", "expectStatus");
     private static final Set<String> ENDPOINT_FIELDS = Set.of("address", "port");
     private static final Pattern STATUS_RANGE = Pattern.compile("([1-5][0-9]{2})(?:-([1-5][0-9]{2}))?");
-    private static final int MAX_PORTS = 64;
-    private static final int DEFAULT_MAX_FLOWS = 10_000;
+    private static final String HTTP_PATH = "an absolute path: / then up to " + (Limits.HTTP_PATH_CHARS - 1)
+            + " printable ASCII characters without spaces";
 
     private VirtualServiceReader() {
     }
@@ -36,20 +42,18 @@ public final class VirtualServiceReader {
      * differs from it is rejected because the path names the resource.
      */
     public static VirtualService read(ObjectNode body, String pathName) {
-        List<FieldError> errors = new ArrayList<>();
-        VirtualService read = read(body, pathName, "", errors);
-        if (!errors.isEmpty()) {
-            throw ProblemException.validation(errors);
-        }
+        Violations violations = new Violations();
+        VirtualService read = read(body, pathName, "", violations);
+        violations.throwIfAny();
         return read;
     }
 
     /**
      * Reads a virtual service nested in a larger document: field paths start with {@code prefix}
-     * and violations are added to {@code errors}; the result is meaningless when errors were added.
+     * and violations are added to {@code violations}; the result is meaningless when any were added.
      */
-    public static VirtualService read(ObjectNode body, String pathName, String prefix, List<FieldError> errors) {
-        FieldReader fields = new FieldReader(body, prefix, errors, FIELDS);
+    public static VirtualService read(ObjectNode body, String pathName, String prefix, Violations violations) {
+        FieldReader fields = new FieldReader(body, prefix, violations, FIELDS);
         String name = pathName == null
                 ? fields.required("name", Names.EXPECTED, Names::accept)
                 : fields.string("name", pathName, Names.EXPECTED, Names::accept);
@@ -59,78 +63,91 @@ public final class VirtualServiceReader {
             fields.rejectText("name", name, "\"" + pathName + "\" as in the path; renaming is not supported");
         }
         String address = fields.required("address", ADDRESS, IpLiterals::canonical);
-        List<Integer> ports = fields.ports("ports", MAX_PORTS);
-        String protocol = fields.choice("protocol", "tcp", VirtualService.PROTOCOLS);
-        int layer = fields.integerChoice("layer", 7, List.of(7, 4));
-        if (layer == 7 && !"tcp".equals(protocol)) {
-            fields.rejectText("layer", "7", "4 with protocol " + protocol + " (layer 7 needs tcp)");
+        List<Integer> ports = fields.ports("ports", Limits.PORTS);
+        Protocol protocol = fields.choice("protocol", Defaults.PROTOCOL, Protocol.class);
+        Layer layer = Layer.of(fields.integerChoice("layer", Defaults.LAYER.number(), List.of(7, 4)))
+                .orElse(Defaults.LAYER);
+        if (layer == Layer.LAYER_7 && protocol != Protocol.TCP) {
+            fields.rejectText("layer", "7", "4 with protocol " + protocol.json() + " (layer 7 needs tcp)");
         }
-        String algorithm = fields.choice("algorithm", "weighted-least-connections", VirtualService.ALGORITHMS);
-        VirtualService.Persistence persistence = persistence(fields, errors);
-        VirtualService.HealthCheck healthCheck = healthCheck(fields, errors);
-        VirtualService.Endpoint fallback = fallback(fields, errors);
-        boolean proxyProtocol = fields.bool("proxyProtocol", false);
-        if (proxyProtocol && layer == 4) {
+        Algorithm algorithm = fields.choice("algorithm", Defaults.ALGORITHM, Algorithm.class);
+        VirtualService.Persistence persistence = persistence(fields, violations);
+        VirtualService.HealthCheck healthCheck = healthCheck(fields, violations);
+        VirtualService.Endpoint fallback = fallback(fields, violations);
+        boolean proxyProtocol = fields.bool("proxyProtocol", Defaults.PROXY_PROTOCOL);
+        if (proxyProtocol && layer == Layer.LAYER_4) {
             // Layer 4 forwards packets untouched; a PROXY header belongs to a proxied layer-7 stream.
             fields.rejectText("proxyProtocol", "true", "false at layer 4 (PROXY protocol needs layer 7)");
         }
-        Long clientIdle = fields.duration("clientIdleTimeout", 12 * 3_600_000L, 1);
-        Long serverIdle = fields.duration("serverIdleTimeout", 12 * 3_600_000L, 1);
-        Long connect = fields.duration("connectTimeout", 5_000L, 1);
-        Long flowIdle = fields.duration("flowIdleTimeout", 300_000L, 1);
-        Integer maxFlows = fields.integer("maxFlows", DEFAULT_MAX_FLOWS, 1, 1_000_000);
+        Duration clientIdle = timeout(fields, "clientIdleTimeout", Defaults.IDLE_TIMEOUT);
+        Duration serverIdle = timeout(fields, "serverIdleTimeout", Defaults.IDLE_TIMEOUT);
+        Duration connect = fields.duration("connectTimeout", Defaults.CONNECT_TIMEOUT, Limits.DURATION_MIN,
+                Limits.CONNECT_TIMEOUT_MAX);
+        Duration flowIdle = timeout(fields, "flowIdleTimeout", Defaults.FLOW_IDLE_TIMEOUT);
+        int maxFlows = fields.integer("maxFlows", Defaults.MAX_FLOWS, 1, Limits.MAX_FLOWS_MAX);
+        fields.readOnlyInteger("version");
         return new VirtualService(name, address, ports, protocol, layer, algorithm, persistence, healthCheck,
-                fallback, proxyProtocol, Durations.format(clientIdle), Durations.format(serverIdle),
-                Durations.format(connect), Durations.format(flowIdle), maxFlows, null);
+                fallback, proxyProtocol, clientIdle, serverIdle, connect, flowIdle, maxFlows, null);
     }
 
-    private static VirtualService.Persistence persistence(FieldReader parent, List<FieldError> errors) {
+    private static Duration timeout(FieldReader fields, String field, Duration fallback) {
+        return fields.duration(field, fallback, Limits.DURATION_MIN, Limits.TIMEOUT_MAX);
+    }
+
+    private static VirtualService.Persistence persistence(FieldReader parent, Violations violations) {
         ObjectNode node = parent.object("persistence");
         if (node == null) {
-            return new VirtualService.Persistence("none", null);
+            return new VirtualService.Persistence(Defaults.PERSISTENCE_MODE, null);
         }
-        FieldReader fields = new FieldReader(node, parent.path("persistence"), errors, PERSISTENCE_FIELDS);
-        String mode = fields.choice("mode", "none", VirtualService.Persistence.MODES);
-        Long timeout = fields.duration("timeout", "source-ip".equals(mode) ? 360_000L : null, 1);
-        return new VirtualService.Persistence(mode, timeout == null ? null : Durations.format(timeout));
+        FieldReader fields = new FieldReader(node, parent.path("persistence"), violations, PERSISTENCE_FIELDS);
+        PersistenceMode mode = fields.choice("mode", Defaults.PERSISTENCE_MODE, PersistenceMode.class);
+        Duration timeout = timeout(fields, "timeout",
+                mode == PersistenceMode.SOURCE_IP ? Defaults.PERSISTENCE_TIMEOUT : null);
+        return new VirtualService.Persistence(mode, timeout);
     }
 
-    private static VirtualService.HealthCheck healthCheck(FieldReader parent, List<FieldError> errors) {
+    private static VirtualService.HealthCheck healthCheck(FieldReader parent, Violations violations) {
         ObjectNode node = parent.object("healthCheck");
         FieldReader fields = new FieldReader(node == null ? parent.emptyObject() : node,
-                parent.path("healthCheck"), errors, HEALTH_CHECK_FIELDS);
-        String type = fields.choice("type", "connect", VirtualService.HealthCheck.TYPES);
-        Long interval = fields.duration("interval", 2_000L, 100);
-        Long timeout = fields.duration("timeout", interval, 1);
-        if (timeout != null && interval != null && timeout > interval) {
-            fields.rejectText("timeout", Durations.format(timeout), "<= interval " + Durations.format(interval));
+                parent.path("healthCheck"), violations, HEALTH_CHECK_FIELDS);
+        HealthCheckType type = fields.choice("type", Defaults.HEALTH_CHECK_TYPE, HealthCheckType.class);
+        Duration interval = fields.duration("interval", Defaults.CHECK_INTERVAL, Limits.CHECK_INTERVAL_MIN,
+                Limits.CHECK_INTERVAL_MAX);
+        Duration timeout = fields.duration("timeout", interval, Limits.DURATION_MIN, Limits.CHECK_INTERVAL_MAX);
+        if (timeout.compareTo(interval) > 0) {
+            fields.rejectText("timeout", DurationText.format(timeout), "<= interval " + DurationText.format(interval));
         }
-        Integer rise = fields.integer("rise", 2, 1, 100);
-        Integer fall = fields.integer("fall", 3, 1, 100);
+        int rise = fields.integer("rise", Defaults.RISE, 1, Limits.RISE_FALL_MAX);
+        int fall = fields.integer("fall", Defaults.FALL, 1, Limits.RISE_FALL_MAX);
         Integer port = fields.integer("port", null, 1, 65535);
-        String path = fields.string("path", "/", "an absolute path starting with /",
-                p -> p.startsWith("/") && p.length() <= 1024 && p.chars().noneMatch(c -> c <= ' ') ? p : null);
-        String expectStatus = fields.string("expectStatus", "200-399", "<status> or <min>-<max> within 100..599",
-                VirtualServiceReader::statusRange);
-        boolean http = "http".equals(type);
+        String path = fields.string("path", Defaults.HTTP_PATH, HTTP_PATH, VirtualServiceReader::httpPath);
+        String expectStatus = fields.string("expectStatus", Defaults.EXPECT_STATUS,
+                "<status> or <min>-<max> within 100..599", VirtualServiceReader::statusRange);
+        boolean http = type == HealthCheckType.HTTP;
         // path and expectStatus mean nothing to other check types; dropping them keeps a type switch
         // by merge patch from failing over leftovers of the previous type.
-        return new VirtualService.HealthCheck(type, Durations.format(interval), Durations.format(timeout), rise, fall,
-                port, http ? path : null, http ? expectStatus : null);
+        return new VirtualService.HealthCheck(type, interval, timeout, rise, fall, port, http ? path : null,
+                http ? expectStatus : null);
     }
 
-    private static VirtualService.Endpoint fallback(FieldReader parent, List<FieldError> errors) {
+    private static VirtualService.Endpoint fallback(FieldReader parent, Violations violations) {
         ObjectNode node = parent.object("fallback");
         if (node == null) {
             return null;
         }
-        FieldReader fields = new FieldReader(node, parent.path("fallback"), errors, ENDPOINT_FIELDS);
+        FieldReader fields = new FieldReader(node, parent.path("fallback"), violations, ENDPOINT_FIELDS);
         String address = fields.required("address", ADDRESS, IpLiterals::canonical);
         Integer port = fields.integer("port", null, 1, 65535);
         if (!fields.present("port")) {
             fields.rejectText("port", "missing", "1..65535");
         }
         return new VirtualService.Endpoint(address, port == null ? 0 : port);
+    }
+
+    /** The probe writes the path into its request line, so nothing that could end or split that line. */
+    static String httpPath(String text) {
+        return text.startsWith("/") && text.length() <= Limits.HTTP_PATH_CHARS
+                && text.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? text : null;
     }
 
     static String statusRange(String text) {

@@ -7,8 +7,10 @@ import io.fulcrum.controlplane.api.ProblemException;
 import io.fulcrum.controlplane.config.Change;
 import io.fulcrum.controlplane.config.ConfigVersions;
 import io.fulcrum.controlplane.config.ConsistentRead;
+import io.fulcrum.controlplane.config.CountLimits;
 import io.fulcrum.controlplane.config.Stamps;
 import io.fulcrum.controlplane.config.WriteResult;
+import io.fulcrum.controlplane.domain.AuditAction;
 import io.fulcrum.controlplane.snapshot.ConfigStateReader;
 import io.fulcrum.controlplane.warning.LayerMix;
 import io.fulcrum.controlplane.warning.UdpHealthCheck;
@@ -37,6 +39,8 @@ public class VirtualServiceService {
     EntityManager entityManager;
     @Inject
     ListenerClaims listeners;
+    @Inject
+    CountLimits counts;
 
     /** A read together with the configuration version it was read at. */
     public record Read<T>(T value, long configVersion) {
@@ -68,7 +72,7 @@ public class VirtualServiceService {
     public WriteResult<VirtualService> put(String name, VirtualService wanted, IfMatch ifMatch) {
         VirtualServiceEntity entity = locked(name);
         ifMatch.check(entity == null ? null : entity.version);
-        return entity == null ? insert(wanted) : replace(entity, wanted, "replace");
+        return entity == null ? insert(wanted) : replace(entity, wanted, AuditAction.REPLACE);
     }
 
     @Transactional
@@ -77,7 +81,7 @@ public class VirtualServiceService {
         ifMatch.check(entity.version);
         ObjectNode current = JsonBodies.toTree(VirtualServiceMapper.toRecord(entity));
         ObjectNode merged = (ObjectNode) JsonBodies.mergePatch(current, patch);
-        return replace(entity, VirtualServiceReader.read(merged, name), "patch");
+        return replace(entity, VirtualServiceReader.read(merged, name), AuditAction.PATCH);
     }
 
     @Transactional
@@ -86,7 +90,7 @@ public class VirtualServiceService {
         ifMatch.check(entity.version);
         String before = JsonBodies.toJson(VirtualServiceMapper.toRecord(entity));
         entity.delete();
-        long version = versions.commit(new Change("delete", path(name), before, null), Stamps.NONE);
+        long version = versions.commit(new Change(AuditAction.DELETE, path(name), before, null), Stamps.NONE);
         return new WriteResult<>(null, version, false, true);
     }
 
@@ -105,17 +109,18 @@ public class VirtualServiceService {
     }
 
     private WriteResult<VirtualService> insert(VirtualService wanted) {
+        counts.admitVirtualService();
         checkListeners(wanted, null);
         VirtualServiceEntity entity = new VirtualServiceEntity();
         VirtualServiceMapper.copyInto(wanted, entity);
         entity.persist();
         listeners.claim(entity.id, wanted.address(), wanted.protocol(), wanted.ports());
-        long version = versions.commit(new Change("create", path(wanted.name()), null, JsonBodies.toJson(wanted)), Stamps.virtualService(entity.id));
+        long version = versions.commit(new Change(AuditAction.CREATE, path(wanted.name()), null, JsonBodies.toJson(wanted)), Stamps.virtualService(entity.id));
         return new WriteResult<>(wanted.withVersion(version), version, true, true)
                 .withWarnings(UdpHealthCheck.forVirtualService(wanted, ""));
     }
 
-    private WriteResult<VirtualService> replace(VirtualServiceEntity entity, VirtualService wanted, String action) {
+    private WriteResult<VirtualService> replace(VirtualServiceEntity entity, VirtualService wanted, AuditAction action) {
         VirtualService current = VirtualServiceMapper.toRecord(entity);
         if (current.sameConfiguration(wanted)) {
             // Nothing changes, so no version is produced: re-running a script is free.

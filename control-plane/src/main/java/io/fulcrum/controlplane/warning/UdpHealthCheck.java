@@ -1,5 +1,7 @@
 package io.fulcrum.controlplane.warning;
 
+import io.fulcrum.controlplane.domain.HealthCheckType;
+import io.fulcrum.controlplane.domain.Protocol;
 import io.fulcrum.controlplane.virtualservice.VirtualService;
 import java.util.List;
 
@@ -15,11 +17,11 @@ public final class UdpHealthCheck {
 
     public static List<Warning> forVirtualService(VirtualService service, String fieldPrefix) {
         VirtualService.HealthCheck check = service.healthCheck();
-        if (!"udp".equals(service.protocol()) || check == null || check.port() != null
-                || !("connect".equals(check.type()) || "http".equals(check.type()))) {
+        if (service.protocol() != Protocol.UDP || check == null || check.port() != null
+                || !(check.type() == HealthCheckType.CONNECT || check.type() == HealthCheckType.HTTP)) {
             return List.of();
         }
-        return List.of(new Warning(fieldPrefix + "healthCheck.type", "healthCheck.type: " + check.type()
+        return List.of(new Warning(fieldPrefix + "healthCheck.type", "healthCheck.type: " + check.type().json()
                 + " opens a TCP connection to the real server's UDP port; a UDP-only real server fails it and is"
                 + " marked down. Use \"ping\", or set healthCheck.port to a TCP port the real server answers on"));
     }

@@ -2,71 +2,81 @@ package io.fulcrum.controlplane.overview;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static io.fulcrum.controlplane.domain.AdminState.DRAIN;
+import static io.fulcrum.controlplane.domain.AdminState.HALT;
+import static io.fulcrum.controlplane.domain.AdminState.ONLINE;
+import static io.fulcrum.controlplane.domain.Health.DOWN;
+import static io.fulcrum.controlplane.domain.Health.UNKNOWN;
+import static io.fulcrum.controlplane.domain.Health.UP;
+
+import io.fulcrum.controlplane.Records;
+import io.fulcrum.controlplane.domain.AdminState;
+import io.fulcrum.controlplane.domain.Health;
+import io.fulcrum.controlplane.domain.HealthCheckType;
+import io.fulcrum.controlplane.domain.Layer;
+import io.fulcrum.controlplane.domain.Protocol;
+import io.fulcrum.controlplane.domain.ServiceStatus;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OverviewBuilderTest {
 
-    private static Overview.RealServerStatus server(String state, int weight, String health) {
+    private static Overview.RealServerStatus server(AdminState state, int weight, Health health) {
         return new Overview.RealServerStatus("rs", "127.0.0.1", null, weight, state, health, null, 0, 0, 0, 0, 0, 0, Map.of());
     }
 
     @Test
     void healthIsUnknownWithoutReports() {
-        assertEquals("unknown", OverviewBuilder.combinedHealth(Map.of()));
+        assertEquals(UNKNOWN, OverviewBuilder.combinedHealth(Map.of()));
     }
 
     @Test
     void oneNodeSeeingItDownMakesItDown() {
-        assertEquals("down", OverviewBuilder.combinedHealth(Map.of("a", "up", "b", "down")));
+        assertEquals(DOWN, OverviewBuilder.combinedHealth(Map.of("a", UP, "b", DOWN)));
     }
 
     @Test
     void everyNodeSeeingItUpMakesItUp() {
-        assertEquals("up", OverviewBuilder.combinedHealth(Map.of("a", "up", "b", "up")));
+        assertEquals(UP, OverviewBuilder.combinedHealth(Map.of("a", UP, "b", UP)));
     }
 
     @Test
     void mixedUpAndUnknownIsUnknown() {
-        assertEquals("unknown", OverviewBuilder.combinedHealth(Map.of("a", "up", "b", "unknown")));
+        assertEquals(UNKNOWN, OverviewBuilder.combinedHealth(Map.of("a", UP, "b", UNKNOWN)));
     }
 
     @Test
     void serviceIsUpWhenEveryOnlineServerIsUp() {
-        assertEquals("up", OverviewBuilder.status(List.of(server("online", 100, "up"), server("drain", 100, "down"))));
+        assertEquals(ServiceStatus.UP, OverviewBuilder.status(List.of(server(ONLINE, 100, UP), server(DRAIN, 100, DOWN))));
     }
 
     @Test
     void serviceWithoutRealServersIsDown() {
-        assertEquals("down", OverviewBuilder.status(List.of()));
+        assertEquals(ServiceStatus.DOWN, OverviewBuilder.status(List.of()));
     }
 
     @Test
     void serviceIsDownWhenNoServerCanTakeConnections() {
-        assertEquals("down", OverviewBuilder.status(List.of(server("online", 100, "down"), server("drain", 100, "up"),
-                server("online", 0, "up"))));
+        assertEquals(ServiceStatus.DOWN, OverviewBuilder.status(List.of(server(ONLINE, 100, DOWN), server(DRAIN, 100, UP),
+                server(ONLINE, 0, UP))));
     }
 
     @Test
     void serviceIsDegradedWhenSomeOnlineServerIsNotUp() {
-        assertEquals("degraded", OverviewBuilder.status(List.of(server("online", 100, "up"), server("online", 100, "down"))));
-        assertEquals("degraded", OverviewBuilder.status(List.of(server("online", 100, "unknown"))));
+        assertEquals(ServiceStatus.DEGRADED, OverviewBuilder.status(List.of(server(ONLINE, 100, UP), server(ONLINE, 100, DOWN))));
+        assertEquals(ServiceStatus.DEGRADED, OverviewBuilder.status(List.of(server(ONLINE, 100, UNKNOWN))));
     }
 
     @Test
     void drainedOnlyServiceWithHealthyServersIsDown() {
-        assertEquals("down", OverviewBuilder.status(List.of(server("drain", 100, "up"), server("halt", 100, "up"))));
+        assertEquals(ServiceStatus.DOWN, OverviewBuilder.status(List.of(server(DRAIN, 100, UP), server(HALT, 100, UP))));
     }
 
     @Test
     void udpCountersAreSummedOverNodes() {
-        io.fulcrum.controlplane.virtualservice.VirtualService udp = new io.fulcrum.controlplane.virtualservice.VirtualService(
-                "udp", "127.0.0.10", List.of(8443), "udp", 4, "weighted-least-connections",
-                new io.fulcrum.controlplane.virtualservice.VirtualService.Persistence("none", null),
-                new io.fulcrum.controlplane.virtualservice.VirtualService.HealthCheck("ping", "2s", "2s", 2, 3, null,
-                        null, null), null, false, "12h", "12h", "5s", "5m", 10_000, 1L);
-        var server = new io.fulcrum.controlplane.realserver.RealServer("rs", "127.0.0.21", null, 100, 0, 0, "online", 1L);
+        var udp = Records.virtualService("udp", Protocol.UDP, Layer.LAYER_4, List.of(8443), HealthCheckType.PING);
+        var server = Records.realServer("rs", "127.0.0.21", null);
         var state = new io.fulcrum.controlplane.snapshot.ConfigState(1, List.of(
                 new io.fulcrum.controlplane.snapshot.ConfigState.ConfiguredVirtualService(udp, List.of(server))));
         Map<String, io.fulcrum.controlplane.sync.NodeStats> reports = Map.of("a", report(3, 10), "b", report(2, 5));
@@ -82,7 +92,7 @@ class OverviewBuilderTest {
 
     /** One node's report: {@code flows} live flows, {@code datagrams} in (one fewer out). */
     private static io.fulcrum.controlplane.sync.NodeStats report(long flows, long datagrams) {
-        var rs = new io.fulcrum.controlplane.sync.NodeStats.RealServerStats("up", "", flows, flows, 0, 0, datagrams,
+        var rs = new io.fulcrum.controlplane.sync.NodeStats.RealServerStats(UP, "", flows, flows, 0, 0, datagrams,
                 datagrams - 1);
         var vs = new io.fulcrum.controlplane.sync.NodeStats.VirtualServiceStats(flows, flows, 0, 0, 1, 2, datagrams,
                 datagrams - 1, 3, Map.of("rs", rs));

@@ -135,13 +135,13 @@ class RealServerApiTest {
 
     static Stream<Arguments> violations() {
         return Stream.of(
-                Arguments.of("{\"label\": \"x y\", \"address\": \"127.0.0.1\"}", "label", "[A-Za-z0-9_.-]{1,64}"),
+                Arguments.of("{\"label\": \"x y\", \"address\": \"127.0.0.1\"}", "label", "label: x y (expected 1..64 of [A-Za-z0-9_.-], not . or ..)"),
                 Arguments.of("{\"address\": \"host.example\"}", "address", "literal"),
                 Arguments.of("{\"address\": \"127.0.0.1\", \"port\": 0}", "port", "port: 0 (expected 1..65535)"),
                 Arguments.of("{\"address\": \"127.0.0.1\", \"weight\": -1}", "weight", "weight: -1 (expected 0..65535)"),
                 Arguments.of("{\"address\": \"127.0.0.1\", \"weight\": 65536}", "weight", "0..65535"),
-                Arguments.of("{\"address\": \"127.0.0.1\", \"minConnections\": -1}", "minConnections", ">= 0"),
-                Arguments.of("{\"address\": \"127.0.0.1\", \"maxConnections\": -5}", "maxConnections", ">= 0"),
+                Arguments.of("{\"address\": \"127.0.0.1\", \"minConnections\": -1}", "minConnections", "minConnections: -1 (expected 0..1000000)"),
+                Arguments.of("{\"address\": \"127.0.0.1\", \"maxConnections\": -5}", "maxConnections", "maxConnections: -5 (expected 0..1000000)"),
                 Arguments.of("{\"address\": \"127.0.0.1\", \"minConnections\": 10, \"maxConnections\": 5}",
                         "minConnections", "<= maxConnections 5"),
                 Arguments.of("{\"address\": \"127.0.0.1\", \"state\": \"offline\"}", "state", "online | drain | halt"),

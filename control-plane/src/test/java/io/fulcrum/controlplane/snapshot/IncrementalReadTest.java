@@ -1,5 +1,6 @@
 package io.fulcrum.controlplane.snapshot;
 
+import io.fulcrum.controlplane.Records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,10 +16,7 @@ import org.junit.jupiter.api.Test;
 class IncrementalReadTest {
 
     private static ConfigState.ConfiguredVirtualService service(String name) {
-        return new ConfigState.ConfiguredVirtualService(new VirtualService(name, "127.0.0.10", List.of(80), "tcp", 7,
-                "weighted-least-connections", new VirtualService.Persistence("none", null),
-                new VirtualService.HealthCheck("connect", "2s", "2s", 2, 3, null, null, null),
-                null, false, "12h", "12h", "5s", "5m", 10_000, 1L), List.of());
+        return new ConfigState.ConfiguredVirtualService(Records.tcp(name, 80), List.of());
     }
 
     private final IncrementalRead read = new IncrementalRead(3, List.of(service("a"), service("b"), service("c")));

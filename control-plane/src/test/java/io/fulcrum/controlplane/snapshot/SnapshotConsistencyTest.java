@@ -1,5 +1,6 @@
 package io.fulcrum.controlplane.snapshot;
 
+import io.fulcrum.controlplane.Records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,14 +12,11 @@ import org.junit.jupiter.api.Test;
 class SnapshotConsistencyTest {
 
     private static VirtualService service(String name, int port) {
-        return new VirtualService(name, "127.0.0.10", List.of(port), "tcp", 7, "weighted-least-connections",
-                new VirtualService.Persistence("none", null),
-                new VirtualService.HealthCheck("connect", "2s", "2s", 2, 3, null, null, null),
-                null, false, "12h", "12h", "5s", "5m", 10_000, 1L);
+        return Records.tcp(name, port);
     }
 
     private static RealServer server(String label) {
-        return new RealServer(label, "127.0.0.21", null, 100, 0, 0, "online", 1L);
+        return Records.realServer(label, "127.0.0.21", null);
     }
 
     @Test

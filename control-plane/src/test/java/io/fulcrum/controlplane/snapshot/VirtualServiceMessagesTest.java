@@ -1,5 +1,7 @@
 package io.fulcrum.controlplane.snapshot;
 
+import io.fulcrum.controlplane.Records;
+import io.fulcrum.controlplane.domain.AdminState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,11 +15,8 @@ import org.junit.jupiter.api.Test;
 class VirtualServiceMessagesTest {
 
     private static ConfigState.ConfiguredVirtualService service(String name, int weight, long version) {
-        return new ConfigState.ConfiguredVirtualService(new VirtualService(name, "127.0.0.10", List.of(80), "tcp", 7,
-                "weighted-least-connections", new VirtualService.Persistence("none", null),
-                new VirtualService.HealthCheck("connect", "2s", "2s", 2, 3, null, null, null),
-                null, false, "12h", "12h", "5s", "5m", 10_000, 1L),
-                List.of(new RealServer("rs1", "127.0.0.21", null, weight, 0, 0, "online", version)));
+        return new ConfigState.ConfiguredVirtualService(Records.tcp(name, 80),
+                List.of(Records.realServer("rs1", "127.0.0.21", null, weight, AdminState.ONLINE, version)));
     }
 
     @Test

@@ -2,6 +2,10 @@ package io.fulcrum.controlplane.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.fulcrum.controlplane.domain.AdminState;
+import io.fulcrum.controlplane.domain.Algorithm;
+import io.fulcrum.controlplane.domain.HealthCheckType;
+import io.fulcrum.controlplane.domain.PersistenceMode;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.snapshot.ConfigState;
 import io.fulcrum.controlplane.virtualservice.VirtualService;
@@ -10,6 +14,7 @@ import io.fulcrum.proto.v1.NodeReport;
 import io.fulcrum.proto.v1.Protocol;
 import io.fulcrum.proto.v1.RealServerStats;
 import io.fulcrum.proto.v1.VirtualServiceStats;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,11 +23,14 @@ class ProtoMapperTest {
 
     @Test
     void udpFlowSettingsReachTheSnapshot() {
-        VirtualService udp = new VirtualService("RAS-SG-UDP", "127.0.0.10", List.of(8443), "udp", 4,
-                "weighted-least-connections", new VirtualService.Persistence("source-ip", "6h"),
-                new VirtualService.HealthCheck("ping", "2s", "2s", 2, 3, null, null, null),
-                null, false, "12h", "12h", "5s", "90s", 500, 3L);
-        RealServer server = new RealServer("RAS_Server1", "127.0.0.21", null, 100, 0, 0, "online", 3L);
+        VirtualService udp = new VirtualService("RAS-SG-UDP", "127.0.0.10", List.of(8443), io.fulcrum.controlplane.domain.Protocol.UDP,
+                io.fulcrum.controlplane.domain.Layer.LAYER_4, Algorithm.WEIGHTED_LEAST_CONNECTIONS,
+                new VirtualService.Persistence(PersistenceMode.SOURCE_IP, Duration.ofHours(6)),
+                new VirtualService.HealthCheck(HealthCheckType.PING, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, 3,
+                        null, null, null),
+                null, false, Duration.ofHours(12), Duration.ofHours(12), Duration.ofSeconds(5), Duration.ofSeconds(90),
+                500, 3L);
+        RealServer server = new RealServer("RAS_Server1", "127.0.0.21", null, 100, 0, 0, AdminState.ONLINE, 3L);
 
         var proto = ProtoMapper.toSnapshot(new ConfigState(3, List.of(
                 new ConfigState.ConfiguredVirtualService(udp, List.of(server))))).getVirtualServices(0);

@@ -57,7 +57,7 @@ class VirtualServiceApiTest {
         json().body("""
                 {"address": "%s", "ports": [443], "persistence": {"mode": "source-ip"},
                  "healthCheck": {"type": "http", "interval": "60s", "timeout": "500ms"},
-                 "connectTimeout": "120m"}""".formatted(uniqueAddress()))
+                 "clientIdleTimeout": "120m", "connectTimeout": "120s"}""".formatted(uniqueAddress()))
                 .put(vsPath(name))
                 .then().statusCode(201)
                 .body("persistence.timeout", equalTo("6m"))
@@ -65,7 +65,8 @@ class VirtualServiceApiTest {
                 .body("healthCheck.timeout", equalTo("500ms"))
                 .body("healthCheck.path", equalTo("/"))
                 .body("healthCheck.expectStatus", equalTo("200-399"))
-                .body("connectTimeout", equalTo("2h"));
+                .body("clientIdleTimeout", equalTo("2h"))
+                .body("connectTimeout", equalTo("2m"));
     }
 
     @Test

@@ -29,8 +29,8 @@ class VirtualServiceValidationTest {
     /** Each case: extra JSON members merged into a valid body, the field blamed, a part of its message. */
     static Stream<Arguments> violations() {
         return Stream.of(
-                Arguments.of("\"name\": \"bad name!\"", "name", "[A-Za-z0-9_.-]{1,64}"),
-                Arguments.of("\"name\": \"" + "x".repeat(65) + "\"", "name", "[A-Za-z0-9_.-]{1,64}"),
+                Arguments.of("\"name\": \"bad name!\"", "name", "(expected 1..64 of [A-Za-z0-9_.-], not . or ..)"),
+                Arguments.of("\"name\": \"" + "x".repeat(65) + "\"", "name", "(expected 1..64 of [A-Za-z0-9_.-], not . or ..)"),
                 Arguments.of("\"address\": \"localhost\"", "address", "IPv4 or IPv6 literal"),
                 Arguments.of("\"address\": \"127.0.0.256\"", "address", "literal"),
                 Arguments.of("\"address\": \"127.0.0.01\"", "address", "literal"),
@@ -52,8 +52,8 @@ class VirtualServiceValidationTest {
                 Arguments.of("\"persistence\": {\"timeout\": \"6 minutes\"}", "persistence.timeout", "ms|s|m|h|d"),
                 Arguments.of("\"persistence\": 5", "persistence", "an object"),
                 Arguments.of("\"healthCheck\": {\"type\": \"tcp\"}", "healthCheck.type", "connect | ping | http | none"),
-                Arguments.of("\"healthCheck\": {\"interval\": \"50ms\"}", "healthCheck.interval", ">= 100ms"),
-                Arguments.of("\"healthCheck\": {\"timeout\": \"0ms\"}", "healthCheck.timeout", ">= 1ms"),
+                Arguments.of("\"healthCheck\": {\"interval\": \"50ms\"}", "healthCheck.interval", "healthCheck.interval: 50ms (expected <int>(ms|s|m|h|d) from 100ms to 1h)"),
+                Arguments.of("\"healthCheck\": {\"timeout\": \"0ms\"}", "healthCheck.timeout", "healthCheck.timeout: 0ms (expected <int>(ms|s|m|h|d) from 1ms to 1h)"),
                 Arguments.of("\"healthCheck\": {\"interval\": \"1s\", \"timeout\": \"2s\"}", "healthCheck.timeout", "<= interval"),
                 Arguments.of("\"healthCheck\": {\"rise\": 0}", "healthCheck.rise", "1..100"),
                 Arguments.of("\"healthCheck\": {\"fall\": 101}", "healthCheck.fall", "1..100"),
@@ -74,7 +74,26 @@ class VirtualServiceValidationTest {
                 Arguments.of("\"maxFlows\": 0", "maxFlows", "1..1000000"),
                 Arguments.of("\"maxFlows\": 1000001", "maxFlows", "1..1000000"),
                 Arguments.of("\"maxFlows\": \"many\"", "maxFlows", "1..1000000"),
-                Arguments.of("\"colour\": \"blue\"", "colour", "unknown field"));
+                Arguments.of("\"colour\": \"blue\"", "colour", "unknown field"),
+                Arguments.of("\"name\": \".\"", "name", "not . or .."),
+                Arguments.of("\"name\": \"..\"", "name", "not . or .."),
+                Arguments.of("\"name\": \"a\\u0000b\"", "name", "name: a\\u0000b (expected"),
+                Arguments.of("\"clientIdleTimeout\": \"999999999999999d\"", "clientIdleTimeout", "from 1ms to 24d"),
+                Arguments.of("\"clientIdleTimeout\": \"106752d\"", "clientIdleTimeout", "from 1ms to 24d"),
+                Arguments.of("\"serverIdleTimeout\": \"25d\"", "serverIdleTimeout", "from 1ms to 24d"),
+                Arguments.of("\"flowIdleTimeout\": \"577h\"", "flowIdleTimeout", "from 1ms to 24d"),
+                Arguments.of("\"connectTimeout\": \"301s\"", "connectTimeout", "from 1ms to 5m"),
+                Arguments.of("\"persistence\": {\"mode\": \"source-ip\", \"timeout\": \"9999999999d\"}",
+                        "persistence.timeout", "from 1ms to 24d"),
+                Arguments.of("\"healthCheck\": {\"interval\": \"61m\"}", "healthCheck.interval", "from 100ms to 1h"),
+                Arguments.of("\"healthCheck\": {\"type\": \"http\", \"path\": \"/a\\r\\nHost: x\"}", "healthCheck.path",
+                        "absolute path"),
+                Arguments.of("\"healthCheck\": {\"type\": \"http\", \"path\": \"/a b\"}", "healthCheck.path", "without spaces"),
+                Arguments.of("\"version\": \"7\"", "version", "read-only, ignored"),
+                Arguments.of("\"maxFlows\": 1e3", "maxFlows", "1..1000000"),
+                Arguments.of("\"maxFlows\": 10000.5", "maxFlows", "1..1000000"),
+                Arguments.of("\"ports\": [80.0]", "ports[0]", "1..65535"),
+                Arguments.of("\"ports\": [4294967377]", "ports[0]", "1..65535"));
     }
 
     @ParameterizedTest(name = "{1}: {0}")

@@ -3,6 +3,8 @@ package io.fulcrum.controlplane.warning;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fulcrum.controlplane.Records;
+import io.fulcrum.controlplane.domain.Layer;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.snapshot.ConfigState.ConfiguredVirtualService;
 import io.fulcrum.controlplane.virtualservice.VirtualService;
@@ -12,14 +14,11 @@ import org.junit.jupiter.api.Test;
 class LayerMixTest {
 
     private static VirtualService service(String name, int layer, List<Integer> ports) {
-        return new VirtualService(name, "127.0.0.10", ports, layer == 7 ? "tcp" : "udp", layer,
-                "weighted-least-connections", new VirtualService.Persistence("none", null),
-                new VirtualService.HealthCheck("connect", "2s", "2s", 2, 3, null, null, null),
-                null, false, "12h", "12h", "5s", "5m", 10_000, 1L);
+        return Records.virtualService(name, layer == 7 ? Layer.LAYER_7 : Layer.LAYER_4, ports);
     }
 
     private static RealServer server(String label, String address, Integer port) {
-        return new RealServer(label, address, port, 100, 0, 0, "online", 1L);
+        return Records.realServer(label, address, port);
     }
 
     private static ConfiguredVirtualService configured(VirtualService vs, RealServer... servers) {
