@@ -57,6 +57,14 @@ class ProtoMapperTest {
     }
 
     @Test
+    void textOfIpv6CharactersThatIsNoLiteralIsRefused() {
+        // The JDK would hand ".:" to the resolver; it is refused before that (not observable here).
+        var proto = io.fulcrum.proto.v1.Snapshot.newBuilder().addVirtualServices(web().setAddress(".:")).build();
+        InvalidSnapshotException e = assertThrows(InvalidSnapshotException.class, () -> ProtoMapper.toSnapshot(proto));
+        assertEquals("virtual service web: address: '.:' (expected an IP address literal)", e.getMessage());
+    }
+
+    @Test
     void outOfRangeValuesNameTheFieldAndTheRange() {
         List<VirtualService.Builder> bad = List.of(
                 web().clearPorts().addPorts(70000),
