@@ -6,16 +6,15 @@ import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.RuntimeFixture;
 import io.fulcrum.dataplane.testing.TestClient;
 import io.fulcrum.dataplane.testing.TestRealServer;
-import io.fulcrum.proto.v1.HealthCheck;
 import io.fulcrum.proto.v1.HealthCheckType;
 import io.fulcrum.proto.v1.NodeMessage;
-import io.fulcrum.proto.v1.RealServer;
 import io.fulcrum.proto.v1.VirtualService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
+import static io.fulcrum.dataplane.controlplane.TestProtos.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,18 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SnapshotApplierTest {
 
     private static VirtualService.Builder service(String name, int port, int realServerPort, int weight) {
-        return VirtualService.newBuilder().setName(name).setAddress("127.0.0.1").addPorts(port)
-                .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheckType.HEALTH_CHECK_TYPE_NONE))
-                .addRealServers(RealServer.newBuilder().setLabel("a").setAddress("127.0.0.1")
-                        .setPort(realServerPort).setWeight(weight));
-    }
-
-    private static io.fulcrum.proto.v1.Snapshot snapshot(long version, VirtualService.Builder... services) {
-        var snapshot = io.fulcrum.proto.v1.Snapshot.newBuilder().setVersion(version);
-        for (VirtualService.Builder service : services) {
-            snapshot.addVirtualServices(service);
-        }
-        return snapshot.build();
+        return TestProtos.virtualService(name, "127.0.0.1", port)
+                .setHealthCheck(TestProtos.check(HealthCheckType.HEALTH_CHECK_TYPE_NONE))
+                .addRealServers(TestProtos.realServer("a", "127.0.0.1", realServerPort).setWeight(weight));
     }
 
     @Test
