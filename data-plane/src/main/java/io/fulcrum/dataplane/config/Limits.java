@@ -38,7 +38,7 @@ public final class Limits {
 
     public static final int MAX_FLOWS = 1_000_000;
     public static final int MAX_WEIGHT = 65535;
-    /** minConnections and maxConnections (0 is unlimited): far beyond a node's file descriptors, far below int range. */
+    /** minConnections and maxConnections (0 is unlimited): beyond a node's file descriptors, far below int range. */
     public static final int MAX_CONNECTIONS = 1_000_000;
 
     private Limits() {

@@ -1,10 +1,8 @@
 package io.fulcrum.dataplane.controlplane;
 
-import com.google.protobuf.Descriptors;
 import io.fulcrum.dataplane.config.Limits;
 
 import java.time.Duration;
-import java.util.stream.Collectors;
 
 /**
  * Checks one received value against its bound in {@link Limits} and words the refusal: the place
@@ -37,20 +35,10 @@ final class FieldChecks {
 
     static String name(String field, String value) throws InvalidSnapshotException {
         if (!Limits.validName(value)) {
-            throw new InvalidSnapshotException(field + ": " + quote(value) + " (expected " + Limits.NAME_EXPECTED + ")");
+            throw new InvalidSnapshotException(field + ": " + quote(value) + " (expected " + Limits.NAME_EXPECTED
+                    + ")");
         }
         return value;
-    }
-
-    /** Refuses an UNSPECIFIED or unrecognised enum value, naming the values this node knows. */
-    static InvalidSnapshotException unknown(String field, Descriptors.EnumDescriptor type, int number) {
-        Descriptors.EnumValueDescriptor received = type.findValueByNumber(number);
-        String expected = type.getValues().stream()
-                .filter(known -> known.getNumber() != 0)
-                .map(Descriptors.EnumValueDescriptor::getName)
-                .collect(Collectors.joining(", "));
-        return new InvalidSnapshotException(field + ": " + (received == null ? String.valueOf(number) : received.getName())
-                + " (expected one of " + expected + ")");
     }
 
     /**

@@ -35,6 +35,7 @@ final class IpLiterals {
     }
 
     private static InvalidSnapshotException invalid(String field, String text) {
-        return new InvalidSnapshotException(field + ": " + FieldChecks.quote(text) + " (expected an IP address literal)");
+        return new InvalidSnapshotException(field + ": " + FieldChecks.quote(text)
+                + " (expected an IP address literal)");
     }
 }

@@ -1,5 +1,6 @@
 package io.fulcrum.dataplane.controlplane;
 
+import com.google.protobuf.Descriptors;
 import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.Endpoint;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The only place that translates between protobuf messages and the node's own types: snapshots
@@ -165,7 +167,7 @@ public final class ProtoMapper {
             case PERSISTENCE_MODE_NONE -> new PersistenceConfig(PersistenceMode.NONE, Duration.ZERO);
             case PERSISTENCE_MODE_SOURCE_IP -> new PersistenceConfig(PersistenceMode.SOURCE_IP,
                     FieldChecks.millis(at + ": persistence.timeout", proto.getTimeoutMs(), Limits.IDLE_TIMEOUT));
-            case PERSISTENCE_MODE_UNSPECIFIED, UNRECOGNIZED -> throw FieldChecks.unknown(at + ": persistence.mode",
+            case PERSISTENCE_MODE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": persistence.mode",
                     io.fulcrum.proto.v1.PersistenceMode.getDescriptor(), proto.getModeValue());
         };
     }
@@ -220,7 +222,7 @@ public final class ProtoMapper {
         return switch (proto.getProtocol()) {
             case PROTOCOL_TCP -> Protocol.TCP;
             case PROTOCOL_UDP -> Protocol.UDP;
-            case PROTOCOL_UNSPECIFIED, UNRECOGNIZED -> throw FieldChecks.unknown(at + ": protocol",
+            case PROTOCOL_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": protocol",
                     io.fulcrum.proto.v1.Protocol.getDescriptor(), proto.getProtocolValue());
         };
     }
@@ -229,7 +231,7 @@ public final class ProtoMapper {
         return switch (proto.getLayer()) {
             case LAYER_4 -> Layer.LAYER_4;
             case LAYER_7 -> Layer.LAYER_7;
-            case LAYER_UNSPECIFIED, UNRECOGNIZED -> throw FieldChecks.unknown(at + ": layer",
+            case LAYER_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": layer",
                     io.fulcrum.proto.v1.Layer.getDescriptor(), proto.getLayerValue());
         };
     }
@@ -240,7 +242,7 @@ public final class ProtoMapper {
             case ALGORITHM_WEIGHTED_LEAST_CONNECTIONS -> Algorithm.WEIGHTED_LEAST_CONNECTIONS;
             case ALGORITHM_WEIGHTED_ROUND_ROBIN -> Algorithm.WEIGHTED_ROUND_ROBIN;
             case ALGORITHM_SOURCE_HASH -> Algorithm.SOURCE_HASH;
-            case ALGORITHM_UNSPECIFIED, UNRECOGNIZED -> throw FieldChecks.unknown(at + ": algorithm",
+            case ALGORITHM_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": algorithm",
                     io.fulcrum.proto.v1.Algorithm.getDescriptor(), proto.getAlgorithmValue());
         };
     }
@@ -252,7 +254,7 @@ public final class ProtoMapper {
             case HEALTH_CHECK_TYPE_CONNECT -> HealthCheckType.CONNECT;
             case HEALTH_CHECK_TYPE_PING -> HealthCheckType.PING;
             case HEALTH_CHECK_TYPE_HTTP -> HealthCheckType.HTTP;
-            case HEALTH_CHECK_TYPE_UNSPECIFIED, UNRECOGNIZED -> throw FieldChecks.unknown(field,
+            case HEALTH_CHECK_TYPE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(field,
                     io.fulcrum.proto.v1.HealthCheckType.getDescriptor(), proto.getTypeValue());
         };
     }
@@ -263,8 +265,19 @@ public final class ProtoMapper {
             case ADMIN_STATE_ONLINE -> AdminState.ONLINE;
             case ADMIN_STATE_DRAIN -> AdminState.DRAIN;
             case ADMIN_STATE_HALT -> AdminState.HALT;
-            case ADMIN_STATE_UNSPECIFIED, UNRECOGNIZED -> throw FieldChecks.unknown(here + ": state",
+            case ADMIN_STATE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(here + ": state",
                     io.fulcrum.proto.v1.AdminState.getDescriptor(), proto.getStateValue());
         };
+    }
+
+    // An UNSPECIFIED or unrecognised enum value, with the values this node knows.
+    private static InvalidSnapshotException unknown(String field, Descriptors.EnumDescriptor type, int number) {
+        Descriptors.EnumValueDescriptor received = type.findValueByNumber(number);
+        String expected = type.getValues().stream()
+                .filter(known -> known.getNumber() != 0)
+                .map(Descriptors.EnumValueDescriptor::getName)
+                .collect(Collectors.joining(", "));
+        String value = received == null ? String.valueOf(number) : received.getName();
+        return new InvalidSnapshotException(field + ": " + value + " (expected one of " + expected + ")");
     }
 }
