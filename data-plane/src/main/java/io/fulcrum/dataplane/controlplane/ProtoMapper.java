@@ -1,6 +1,6 @@
 package io.fulcrum.dataplane.controlplane;
 
-import com.google.protobuf.Descriptors;
+import com.google.protobuf.ProtocolMessageEnum;
 import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.Endpoint;
@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The only place that translates between protobuf messages and the node's own types: snapshots
@@ -168,7 +167,7 @@ public final class ProtoMapper {
             case PERSISTENCE_MODE_SOURCE_IP -> new PersistenceConfig(PersistenceMode.SOURCE_IP,
                     FieldChecks.millis(at + ": persistence.timeout", proto.getTimeoutMs(), Limits.IDLE_TIMEOUT));
             case PERSISTENCE_MODE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": persistence.mode",
-                    io.fulcrum.proto.v1.PersistenceMode.getDescriptor(), proto.getModeValue());
+                    io.fulcrum.proto.v1.PersistenceMode.class, proto.getModeValue());
         };
     }
 
@@ -223,7 +222,7 @@ public final class ProtoMapper {
             case PROTOCOL_TCP -> Protocol.TCP;
             case PROTOCOL_UDP -> Protocol.UDP;
             case PROTOCOL_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": protocol",
-                    io.fulcrum.proto.v1.Protocol.getDescriptor(), proto.getProtocolValue());
+                    io.fulcrum.proto.v1.Protocol.class, proto.getProtocolValue());
         };
     }
 
@@ -232,7 +231,7 @@ public final class ProtoMapper {
             case LAYER_4 -> Layer.LAYER_4;
             case LAYER_7 -> Layer.LAYER_7;
             case LAYER_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": layer",
-                    io.fulcrum.proto.v1.Layer.getDescriptor(), proto.getLayerValue());
+                    io.fulcrum.proto.v1.Layer.class, proto.getLayerValue());
         };
     }
 
@@ -243,7 +242,7 @@ public final class ProtoMapper {
             case ALGORITHM_WEIGHTED_ROUND_ROBIN -> Algorithm.WEIGHTED_ROUND_ROBIN;
             case ALGORITHM_SOURCE_HASH -> Algorithm.SOURCE_HASH;
             case ALGORITHM_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": algorithm",
-                    io.fulcrum.proto.v1.Algorithm.getDescriptor(), proto.getAlgorithmValue());
+                    io.fulcrum.proto.v1.Algorithm.class, proto.getAlgorithmValue());
         };
     }
 
@@ -255,7 +254,7 @@ public final class ProtoMapper {
             case HEALTH_CHECK_TYPE_PING -> HealthCheckType.PING;
             case HEALTH_CHECK_TYPE_HTTP -> HealthCheckType.HTTP;
             case HEALTH_CHECK_TYPE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(field,
-                    io.fulcrum.proto.v1.HealthCheckType.getDescriptor(), proto.getTypeValue());
+                    io.fulcrum.proto.v1.HealthCheckType.class, proto.getTypeValue());
         };
     }
 
@@ -266,18 +265,29 @@ public final class ProtoMapper {
             case ADMIN_STATE_DRAIN -> AdminState.DRAIN;
             case ADMIN_STATE_HALT -> AdminState.HALT;
             case ADMIN_STATE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(here + ": state",
-                    io.fulcrum.proto.v1.AdminState.getDescriptor(), proto.getStateValue());
+                    io.fulcrum.proto.v1.AdminState.class, proto.getStateValue());
         };
     }
 
-    // An UNSPECIFIED or unrecognised enum value, with the values this node knows.
-    private static InvalidSnapshotException unknown(String field, Descriptors.EnumDescriptor type, int number) {
-        Descriptors.EnumValueDescriptor received = type.findValueByNumber(number);
-        String expected = type.getValues().stream()
-                .filter(known -> known.getNumber() != 0)
-                .map(Descriptors.EnumValueDescriptor::getName)
-                .collect(Collectors.joining(", "));
-        String value = received == null ? String.valueOf(number) : received.getName();
-        return new InvalidSnapshotException(field + ": " + value + " (expected one of " + expected + ")");
+    // An UNSPECIFIED or unrecognised enum value, with the values this node knows. The Java constants
+    // are enough: building the enum's descriptor would cost a cold node a noticeable pause.
+    private static <E extends Enum<E> & ProtocolMessageEnum> InvalidSnapshotException unknown(String field,
+                                                                                            Class<E> type, int number) {
+        String received = String.valueOf(number);
+        List<String> known = new ArrayList<>();
+        for (E value : type.getEnumConstants()) {
+            // UNRECOGNIZED has no number of its own.
+            if (value.name().equals("UNRECOGNIZED")) {
+                continue;
+            }
+            if (value.getNumber() == number) {
+                received = value.name();
+            }
+            if (value.getNumber() != 0) {
+                known.add(value.name());
+            }
+        }
+        return new InvalidSnapshotException(field + ": " + received + " (expected one of " + String.join(", ", known)
+                + ")");
     }
 }
