@@ -283,8 +283,9 @@ class SnapshotLimitsTest {
     @Test
     void aSnapshotHoldsAtMost10000VirtualServices() throws Exception {
         Snapshot.Builder snapshot = Snapshot.newBuilder().setVersion(1);
+        VirtualService web = web().build();
         for (int i = 0; i < 10_000; i++) {
-            snapshot.addVirtualServices(web().setName("vs" + i));
+            snapshot.addVirtualServices(web.toBuilder().setName("vs" + i));
         }
         assertEquals(10_000, ProtoMapper.toSnapshot(snapshot.build()).virtualServices().size());
         snapshot.addVirtualServices(web().setName("one-more"));
