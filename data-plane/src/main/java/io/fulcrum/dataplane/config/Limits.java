@@ -64,10 +64,6 @@ public final class Limits {
             return millis >= min && millis <= max;
         }
 
-        public boolean contains(Duration duration) {
-            return duration.compareTo(Duration.ofMillis(min)) >= 0 && duration.compareTo(Duration.ofMillis(max)) <= 0;
-        }
-
         @Override
         public String toString() {
             return DurationText.format(min) + ".." + DurationText.format(max);
