@@ -2,15 +2,13 @@ package io.fulcrum.dataplane;
 
 import io.fulcrum.dataplane.config.LastGoodSnapshotStore;
 import io.fulcrum.dataplane.controlplane.FakeControlPlane;
+import io.fulcrum.dataplane.controlplane.TestProtos;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.TestClient;
 import io.fulcrum.dataplane.testing.TestRealServer;
-import io.fulcrum.proto.v1.HealthCheck;
 import io.fulcrum.proto.v1.HealthCheckType;
 import io.fulcrum.proto.v1.NodeMessage;
-import io.fulcrum.proto.v1.RealServer;
 import io.fulcrum.proto.v1.Snapshot;
-import io.fulcrum.proto.v1.VirtualService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,11 +149,8 @@ class ControlPlaneSyncTest {
     }
 
     private Snapshot snapshot(long version) {
-        return Snapshot.newBuilder().setVersion(version).addVirtualServices(VirtualService.newBuilder()
-                .setName("web").setAddress("127.0.0.1").addPorts(servicePort)
-                .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheckType.HEALTH_CHECK_TYPE_NONE))
-                .addRealServers(RealServer.newBuilder().setLabel("rs1").setAddress("127.0.0.1")
-                        .setPort(realServer.port()).setWeight(100)))
-                .build();
+        return TestProtos.snapshot(version, TestProtos.virtualService("web", "127.0.0.1", servicePort)
+                .setHealthCheck(TestProtos.check(HealthCheckType.HEALTH_CHECK_TYPE_NONE))
+                .addRealServers(TestProtos.realServer("rs1", "127.0.0.1", realServer.port())));
     }
 }

@@ -235,7 +235,7 @@ public final class RealServer {
                 return Integer.MAX_VALUE;
             }
             int min = config.minConnections();
-            return min > 0 ? Math.min(min, max) : Math.max(1, (max * 3) / 4);
+            return min > 0 ? Math.min(min, max) : Math.max(1, (int) (max * 3L / 4));
         }
     }
 }

@@ -4,6 +4,7 @@ import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.PersistenceConfig;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +20,8 @@ public final class RealServerSelector {
     private volatile Selection selection;
 
     public RealServerSelector(LongSupplier clockMillis) {
-        this.persistence = new PersistenceTable(PersistenceConfig.DEFAULT_TIMEOUT, clockMillis);
+        // Persistence is off until update() installs the service's settings, so no entry sees this timeout.
+        this.persistence = new PersistenceTable(Duration.ZERO, clockMillis);
         this.selection = new Selection(List.of(), SelectionAlgorithm.create(
                 Algorithm.WEIGHTED_LEAST_CONNECTIONS, List.of()), false);
     }

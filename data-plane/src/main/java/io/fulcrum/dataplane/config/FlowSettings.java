@@ -10,18 +10,11 @@ import java.util.Objects;
  * @param maxFlows    the most live flows; datagrams that would open one more are dropped
  */
 public record FlowSettings(Duration idleTimeout, int maxFlows) {
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
-    public static final int DEFAULT_MAX_FLOWS = 10_000;
-
     public FlowSettings {
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         if (maxFlows < 1) {
             throw new IllegalArgumentException("maxFlows: " + maxFlows + " (expected 1..)");
         }
-    }
-
-    public static FlowSettings defaults() {
-        return new FlowSettings(DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_FLOWS);
     }
 
     public FlowSettings withIdle(Duration newIdleTimeout) {

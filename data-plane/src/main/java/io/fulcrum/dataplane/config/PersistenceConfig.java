@@ -3,17 +3,15 @@ package io.fulcrum.dataplane.config;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Source-IP persistence settings of a virtual service. */
+/**
+ * Source-IP persistence settings of a virtual service.
+ *
+ * @param timeout how long an entry lives after its last use; zero (unused) when the mode is NONE
+ */
 public record PersistenceConfig(PersistenceMode mode, Duration timeout) {
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(6);
-
     public PersistenceConfig {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(timeout, "timeout");
-    }
-
-    public static PersistenceConfig none() {
-        return new PersistenceConfig(PersistenceMode.NONE, DEFAULT_TIMEOUT);
     }
 
     public boolean enabled() {

@@ -18,17 +18,10 @@ public record RealServerConfig(
         int maxConnections,
         AdminState state) {
 
-    public static final int DEFAULT_WEIGHT = 100;
-
     public RealServerConfig {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(state, "state");
-    }
-
-    /** A real server that takes new clients with the default weight and no connection limits. */
-    public static RealServerConfig online(String label, InetAddress address, int port) {
-        return new RealServerConfig(label, address, port, DEFAULT_WEIGHT, 0, 0, AdminState.ONLINE);
     }
 
     /** What makes a real server "the same one" across snapshots: its counters and health survive. */

@@ -27,9 +27,6 @@ public record VirtualServiceConfig(
         FlowSettings flows,
         List<RealServerConfig> realServers) {
 
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(12);
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
     public VirtualServiceConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(address, "address");
@@ -44,15 +41,6 @@ public record VirtualServiceConfig(
         Objects.requireNonNull(flows, "flows");
         ports = List.copyOf(ports);
         realServers = List.copyOf(realServers);
-    }
-
-    /** A layer-7 TCP service with every setting at its product default. */
-    public static VirtualServiceConfig tcp(String name, InetAddress address, List<Integer> ports,
-                                           List<RealServerConfig> realServers) {
-        return new VirtualServiceConfig(name, address, ports, Protocol.TCP, Layer.LAYER_7,
-                Algorithm.WEIGHTED_LEAST_CONNECTIONS, PersistenceConfig.none(), HealthCheckConfig.defaults(),
-                null, false, DEFAULT_IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, FlowSettings.defaults(),
-                realServers);
     }
 
     public ListenerIdentity listenerIdentity() {
@@ -99,12 +87,6 @@ public record VirtualServiceConfig(
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
                 healthCheck, fallback, enabled, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
                 realServers);
-    }
-
-    /** A layer-4 UDP service with every setting at its product default. */
-    public static VirtualServiceConfig udp(String name, InetAddress address, List<Integer> ports,
-                                           List<RealServerConfig> realServers) {
-        return tcp(name, address, ports, realServers).withTransport(Protocol.UDP, Layer.LAYER_4);
     }
 
     public VirtualServiceConfig withTransport(Protocol newProtocol, Layer newLayer) {

@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 /** Parses IP literals only, so a host name in a snapshot is refused instead of resolved by DNS. */
 final class IpLiterals {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+    // The JDK parses text as a literal only when it starts with a hex digit or ':'; anything else
+    // (".:" for one) would go to the resolver. 45 characters is the longest IPv6 literal.
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
 
     private IpLiterals() {
     }
@@ -33,6 +35,7 @@ final class IpLiterals {
     }
 
     private static InvalidSnapshotException invalid(String field, String text) {
-        return new InvalidSnapshotException(field + ": '" + text + "' (expected an IP address literal)");
+        return new InvalidSnapshotException(field + ": " + FieldChecks.quote(text)
+                + " (expected an IP address literal)");
     }
 }

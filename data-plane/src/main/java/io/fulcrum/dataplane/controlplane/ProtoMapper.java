@@ -1,5 +1,6 @@
 package io.fulcrum.dataplane.controlplane;
 
+import com.google.protobuf.ProtocolMessageEnum;
 import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.Endpoint;
@@ -7,6 +8,7 @@ import io.fulcrum.dataplane.config.FlowSettings;
 import io.fulcrum.dataplane.config.HealthCheckConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
 import io.fulcrum.dataplane.config.Layer;
+import io.fulcrum.dataplane.config.Limits;
 import io.fulcrum.dataplane.config.PersistenceConfig;
 import io.fulcrum.dataplane.config.PersistenceMode;
 import io.fulcrum.dataplane.config.Protocol;
@@ -29,40 +31,40 @@ import java.util.Set;
 
 /**
  * The only place that translates between protobuf messages and the node's own types: snapshots
- * in (validated, with zero meaning "default"), status reports out.
+ * in, status reports out. Every received value is checked against {@link Limits}; a missing (zero)
+ * value, an unspecified or unknown enum, or anything out of range refuses the snapshot with a
+ * reason naming the virtual service, real server and field. The control plane sends every value
+ * explicitly, so the node has no defaults of its own.
  */
 public final class ProtoMapper {
     private ProtoMapper() {
     }
 
     public static Snapshot toSnapshot(io.fulcrum.proto.v1.Snapshot proto) throws InvalidSnapshotException {
-        List<VirtualServiceConfig> services = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (io.fulcrum.proto.v1.VirtualService service : proto.getVirtualServicesList()) {
-            VirtualServiceConfig config = toVirtualService(service);
-            if (!names.add(config.name())) {
-                throw new InvalidSnapshotException("virtual service " + config.name() + ": name used twice");
-            }
-            services.add(config);
-        }
-        return new Snapshot(proto.getVersion(), services);
+        return new SnapshotMapping().toSnapshot(proto);
     }
 
     static VirtualServiceConfig toVirtualService(io.fulcrum.proto.v1.VirtualService proto)
             throws InvalidSnapshotException {
-        String name = proto.getName();
-        if (name.isBlank()) {
-            throw new InvalidSnapshotException("virtual service: empty name");
-        }
+        String name = FieldChecks.name("virtual service: name", proto.getName());
         String at = "virtual service " + name;
-        if (proto.getPortsCount() == 0) {
-            throw new InvalidSnapshotException(at + ": ports: empty (expected at least one port)");
+        if (proto.getRealServersCount() > Limits.MAX_REAL_SERVERS) {
+            throw new InvalidSnapshotException(at + ": realServers: " + proto.getRealServersCount()
+                    + " (expected at most " + Limits.MAX_REAL_SERVERS + ")");
         }
-        List<Integer> ports = new ArrayList<>();
-        for (int port : proto.getPortsList()) {
-            ports.add(port(at + ": ports", port, 1));
+        Protocol protocol = protocol(at, proto);
+        Layer layer = layer(at, proto);
+        if (layer == Layer.LAYER_7 && protocol != Protocol.TCP) {
+            throw new InvalidSnapshotException(at + ": layer: LAYER_7 (expected LAYER_4 with protocol "
+                    + protocol + ": layer 7 needs TCP)");
         }
-        List<RealServerConfig> realServers = new ArrayList<>();
+        if (proto.getProxyProtocol() && layer == Layer.LAYER_4) {
+            // Layer 4 forwards exactly what it receives; a PROXY header belongs to a proxied stream.
+            throw new InvalidSnapshotException(at + ": proxyProtocol: true (expected false at layer 4: "
+                    + "PROXY protocol needs layer 7)");
+        }
+        List<Integer> ports = ports(at, proto.getPortsList());
+        List<RealServerConfig> realServers = new ArrayList<>(proto.getRealServersCount());
         Set<String> labels = new HashSet<>();
         for (io.fulcrum.proto.v1.RealServer server : proto.getRealServersList()) {
             RealServerConfig config = toRealServer(at, server);
@@ -73,62 +75,100 @@ public final class ProtoMapper {
         }
         Endpoint fallback = proto.hasFallback()
                 ? new Endpoint(IpLiterals.parse(at + ": fallback.address", proto.getFallback().getAddress()),
-                port(at + ": fallback.port", proto.getFallback().getPort(), 0))
+                FieldChecks.uint32(at + ": fallback.port", proto.getFallback().getPort(), 0, Limits.MAX_PORT))
                 : null;
         return new VirtualServiceConfig(name, IpLiterals.parse(at + ": address", proto.getAddress()), ports,
-                protocol(proto.getProtocol()), layer(proto.getLayer()), algorithm(proto.getAlgorithm()),
-                persistence(proto.getPersistence()), healthCheck(at, proto.getHealthCheck()), fallback,
-                // PROXY protocol is a layer-7 feature: a layer-4 service forwards exactly what it receives.
-                proto.getProxyProtocol() && layer(proto.getLayer()) == Layer.LAYER_7,
-                millis(proto.getClientIdleTimeoutMs(), VirtualServiceConfig.DEFAULT_IDLE_TIMEOUT),
-                millis(proto.getServerIdleTimeoutMs(), VirtualServiceConfig.DEFAULT_IDLE_TIMEOUT),
-                millis(proto.getConnectTimeoutMs(), VirtualServiceConfig.DEFAULT_CONNECT_TIMEOUT),
-                new FlowSettings(millis(proto.getFlowIdleTimeoutMs(), FlowSettings.DEFAULT_IDLE_TIMEOUT),
-                        proto.getMaxFlows() == 0 ? FlowSettings.DEFAULT_MAX_FLOWS
-                                : positive(at + ": maxFlows", proto.getMaxFlows())),
+                protocol, layer, algorithm(at, proto), persistence(at, proto.getPersistence()),
+                healthCheck(at, proto.getHealthCheck()), fallback, proto.getProxyProtocol(),
+                FieldChecks.millis(at + ": clientIdleTimeout", proto.getClientIdleTimeoutMs(), Limits.IDLE_TIMEOUT),
+                FieldChecks.millis(at + ": serverIdleTimeout", proto.getServerIdleTimeoutMs(), Limits.IDLE_TIMEOUT),
+                FieldChecks.millis(at + ": connectTimeout", proto.getConnectTimeoutMs(), Limits.CONNECT_TIMEOUT),
+                new FlowSettings(
+                        FieldChecks.millis(at + ": flowIdleTimeout", proto.getFlowIdleTimeoutMs(), Limits.IDLE_TIMEOUT),
+                        FieldChecks.uint32(at + ": maxFlows", proto.getMaxFlows(), 1, Limits.MAX_FLOWS)),
                 realServers);
+    }
+
+    private static List<Integer> ports(String at, List<Integer> received) throws InvalidSnapshotException {
+        if (received.isEmpty() || received.size() > Limits.MAX_PORTS) {
+            throw new InvalidSnapshotException(at + ": ports: " + (received.isEmpty() ? "empty" : received.size()
+                    + " ports") + " (expected 1.." + Limits.MAX_PORTS + " ports)");
+        }
+        List<Integer> ports = new ArrayList<>(received.size());
+        for (int port : received) {
+            FieldChecks.uint32(at + ": ports", port, 1, Limits.MAX_PORT);
+            if (ports.contains(port)) {
+                throw new InvalidSnapshotException(at + ": ports: " + port + " listed twice");
+            }
+            ports.add(port);
+        }
+        return ports;
     }
 
     static RealServerConfig toRealServer(String at, io.fulcrum.proto.v1.RealServer proto)
             throws InvalidSnapshotException {
-        if (proto.getLabel().isBlank()) {
-            throw new InvalidSnapshotException(at + ": real server: empty label");
-        }
-        String here = at + ": real server " + proto.getLabel();
-        if (Integer.toUnsignedLong(proto.getWeight()) > 65535) {
-            throw new InvalidSnapshotException(here + ": weight: " + Integer.toUnsignedString(proto.getWeight())
-                    + " (expected 0..65535)");
-        }
-        if (proto.getMaxConnections() > 0 && proto.getMinConnections() > proto.getMaxConnections()) {
-            throw new InvalidSnapshotException(here + ": minConnections " + proto.getMinConnections()
-                    + " above maxConnections " + proto.getMaxConnections());
-        }
-        return new RealServerConfig(proto.getLabel(), IpLiterals.parse(here + ": address", proto.getAddress()),
-                port(here + ": port", proto.getPort(), 0), proto.getWeight(),
-                nonNegative(here + ": minConnections", proto.getMinConnections()),
-                nonNegative(here + ": maxConnections", proto.getMaxConnections()), adminState(proto.getState()));
+        String label = FieldChecks.name(at + ": real server: label", proto.getLabel());
+        String here = at + ": real server " + label;
+        int max = FieldChecks.uint32(here + ": maxConnections", proto.getMaxConnections(), 0, Limits.MAX_CONNECTIONS);
+        // maxConnections 0 is unlimited, so any minConnections within the bound goes with it.
+        int min = FieldChecks.uint32(here + ": minConnections", proto.getMinConnections(), 0,
+                max == 0 ? Limits.MAX_CONNECTIONS : max);
+        return new RealServerConfig(label, IpLiterals.parse(here + ": address", proto.getAddress()),
+                FieldChecks.uint32(here + ": port", proto.getPort(), 0, Limits.MAX_PORT),
+                FieldChecks.uint32(here + ": weight", proto.getWeight(), 0, Limits.MAX_WEIGHT), min, max,
+                adminState(here, proto));
     }
 
     static HealthCheckConfig healthCheck(String at, io.fulcrum.proto.v1.HealthCheck proto)
             throws InvalidSnapshotException {
-        Duration interval = millis(proto.getIntervalMs(), HealthCheckConfig.DEFAULT_INTERVAL);
-        int min = proto.getHttpExpectedStatusMin() == 0 ? 200 : proto.getHttpExpectedStatusMin();
-        int max = proto.getHttpExpectedStatusMax() == 0 ? 399 : proto.getHttpExpectedStatusMax();
-        if (min > max) {
-            throw new InvalidSnapshotException(at + ": healthCheck: expected status " + min + ".." + max);
-        }
-        return new HealthCheckConfig(healthCheckType(proto.getType()), interval,
-                millis(proto.getTimeoutMs(), interval),
-                proto.getRise() == 0 ? HealthCheckConfig.DEFAULT_RISE : proto.getRise(),
-                proto.getFall() == 0 ? HealthCheckConfig.DEFAULT_FALL : proto.getFall(),
-                port(at + ": healthCheck.port", proto.getPort(), 0),
-                proto.getHttpPath().isEmpty() ? "/" : proto.getHttpPath(), min, max);
+        String field = at + ": healthCheck.";
+        HealthCheckType type = healthCheckType(field + "type", proto);
+        Duration interval = FieldChecks.millis(field + "interval", proto.getIntervalMs(), Limits.HEALTH_CHECK_INTERVAL);
+        Duration timeout = FieldChecks.millis(field + "timeout", proto.getTimeoutMs(),
+                new Limits.MillisRange(1, interval.toMillis()));
+        int rise = FieldChecks.uint32(field + "rise", proto.getRise(), 1, Limits.MAX_RISE_FALL);
+        int fall = FieldChecks.uint32(field + "fall", proto.getFall(), 1, Limits.MAX_RISE_FALL);
+        int port = FieldChecks.uint32(field + "port", proto.getPort(), 0, Limits.MAX_PORT);
+        return switch (type) {
+            case HTTP -> {
+                checkExpectedStatus(field, proto);
+                yield new HealthCheckConfig(type, interval, timeout, rise, fall, port, httpPath(field, proto),
+                        proto.getHttpExpectedStatusMin(), proto.getHttpExpectedStatusMax());
+            }
+            // Path and statuses mean nothing to other checks: whatever was sent is not kept.
+            case NONE, CONNECT, PING -> new HealthCheckConfig(type, interval, timeout, rise, fall, port, "", 0, 0);
+        };
     }
 
-    static PersistenceConfig persistence(io.fulcrum.proto.v1.Persistence proto) {
-        PersistenceMode mode = proto.getMode() == io.fulcrum.proto.v1.PersistenceMode.PERSISTENCE_MODE_SOURCE_IP
-                ? PersistenceMode.SOURCE_IP : PersistenceMode.NONE;
-        return new PersistenceConfig(mode, millis(proto.getTimeoutMs(), PersistenceConfig.DEFAULT_TIMEOUT));
+    private static String httpPath(String field, io.fulcrum.proto.v1.HealthCheck proto)
+            throws InvalidSnapshotException {
+        if (!Limits.validHttpPath(proto.getHttpPath())) {
+            throw new InvalidSnapshotException(field + "path: " + FieldChecks.quote(proto.getHttpPath())
+                    + " (expected 1.." + Limits.MAX_HTTP_PATH + " characters starting with /, printable ASCII"
+                    + " without spaces)");
+        }
+        return proto.getHttpPath();
+    }
+
+    private static void checkExpectedStatus(String field, io.fulcrum.proto.v1.HealthCheck proto)
+            throws InvalidSnapshotException {
+        long min = Integer.toUnsignedLong(proto.getHttpExpectedStatusMin());
+        long max = Integer.toUnsignedLong(proto.getHttpExpectedStatusMax());
+        if (min < Limits.MIN_HTTP_STATUS || max > Limits.MAX_HTTP_STATUS || min > max) {
+            throw new InvalidSnapshotException(field + "expectStatus: " + min + "-" + max + " (expected min-max within "
+                    + Limits.MIN_HTTP_STATUS + ".." + Limits.MAX_HTTP_STATUS + ", min <= max)");
+        }
+    }
+
+    static PersistenceConfig persistence(String at, io.fulcrum.proto.v1.Persistence proto)
+            throws InvalidSnapshotException {
+        return switch (proto.getMode()) {
+            case PERSISTENCE_MODE_NONE -> new PersistenceConfig(PersistenceMode.NONE, Duration.ZERO);
+            case PERSISTENCE_MODE_SOURCE_IP -> new PersistenceConfig(PersistenceMode.SOURCE_IP,
+                    FieldChecks.millis(at + ": persistence.timeout", proto.getTimeoutMs(), Limits.IDLE_TIMEOUT));
+            case PERSISTENCE_MODE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": persistence.mode",
+                    io.fulcrum.proto.v1.PersistenceMode.class, proto.getModeValue());
+        };
     }
 
     public static NodeReport toReport(NodeStatus status) {
@@ -176,62 +216,78 @@ public final class ProtoMapper {
         };
     }
 
-    private static Protocol protocol(io.fulcrum.proto.v1.Protocol proto) {
-        return proto == io.fulcrum.proto.v1.Protocol.PROTOCOL_UDP ? Protocol.UDP : Protocol.TCP;
+    private static Protocol protocol(String at, io.fulcrum.proto.v1.VirtualService proto)
+            throws InvalidSnapshotException {
+        return switch (proto.getProtocol()) {
+            case PROTOCOL_TCP -> Protocol.TCP;
+            case PROTOCOL_UDP -> Protocol.UDP;
+            case PROTOCOL_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": protocol",
+                    io.fulcrum.proto.v1.Protocol.class, proto.getProtocolValue());
+        };
     }
 
-    private static Layer layer(io.fulcrum.proto.v1.Layer proto) {
-        return proto == io.fulcrum.proto.v1.Layer.LAYER_4 ? Layer.LAYER_4 : Layer.LAYER_7;
+    private static Layer layer(String at, io.fulcrum.proto.v1.VirtualService proto) throws InvalidSnapshotException {
+        return switch (proto.getLayer()) {
+            case LAYER_4 -> Layer.LAYER_4;
+            case LAYER_7 -> Layer.LAYER_7;
+            case LAYER_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": layer",
+                    io.fulcrum.proto.v1.Layer.class, proto.getLayerValue());
+        };
     }
 
-    private static Algorithm algorithm(io.fulcrum.proto.v1.Algorithm proto) {
-        return switch (proto) {
+    private static Algorithm algorithm(String at, io.fulcrum.proto.v1.VirtualService proto)
+            throws InvalidSnapshotException {
+        return switch (proto.getAlgorithm()) {
+            case ALGORITHM_WEIGHTED_LEAST_CONNECTIONS -> Algorithm.WEIGHTED_LEAST_CONNECTIONS;
             case ALGORITHM_WEIGHTED_ROUND_ROBIN -> Algorithm.WEIGHTED_ROUND_ROBIN;
             case ALGORITHM_SOURCE_HASH -> Algorithm.SOURCE_HASH;
-            default -> Algorithm.WEIGHTED_LEAST_CONNECTIONS;
+            case ALGORITHM_UNSPECIFIED, UNRECOGNIZED -> throw unknown(at + ": algorithm",
+                    io.fulcrum.proto.v1.Algorithm.class, proto.getAlgorithmValue());
         };
     }
 
-    private static HealthCheckType healthCheckType(io.fulcrum.proto.v1.HealthCheckType proto) {
-        return switch (proto) {
+    private static HealthCheckType healthCheckType(String field, io.fulcrum.proto.v1.HealthCheck proto)
+            throws InvalidSnapshotException {
+        return switch (proto.getType()) {
             case HEALTH_CHECK_TYPE_NONE -> HealthCheckType.NONE;
+            case HEALTH_CHECK_TYPE_CONNECT -> HealthCheckType.CONNECT;
             case HEALTH_CHECK_TYPE_PING -> HealthCheckType.PING;
             case HEALTH_CHECK_TYPE_HTTP -> HealthCheckType.HTTP;
-            default -> HealthCheckType.CONNECT;
+            case HEALTH_CHECK_TYPE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(field,
+                    io.fulcrum.proto.v1.HealthCheckType.class, proto.getTypeValue());
         };
     }
 
-    private static AdminState adminState(io.fulcrum.proto.v1.AdminState proto) {
-        return switch (proto) {
+    private static AdminState adminState(String here, io.fulcrum.proto.v1.RealServer proto)
+            throws InvalidSnapshotException {
+        return switch (proto.getState()) {
+            case ADMIN_STATE_ONLINE -> AdminState.ONLINE;
             case ADMIN_STATE_DRAIN -> AdminState.DRAIN;
             case ADMIN_STATE_HALT -> AdminState.HALT;
-            default -> AdminState.ONLINE;
+            case ADMIN_STATE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(here + ": state",
+                    io.fulcrum.proto.v1.AdminState.class, proto.getStateValue());
         };
     }
 
-    private static Duration millis(long value, Duration fallback) {
-        return value == 0 ? fallback : Duration.ofMillis(value);
-    }
-
-    private static int port(String field, int port, int min) throws InvalidSnapshotException {
-        if (port < min || port > 65535) {
-            throw new InvalidSnapshotException(field + ": " + Integer.toUnsignedString(port)
-                    + " (expected " + min + "..65535)");
+    // An UNSPECIFIED or unrecognised enum value, with the values this node knows. The Java constants
+    // are enough: building the enum's descriptor would cost a cold node a noticeable pause.
+    private static <E extends Enum<E> & ProtocolMessageEnum> InvalidSnapshotException unknown(String field,
+                                                                                            Class<E> type, int number) {
+        String received = String.valueOf(number);
+        List<String> known = new ArrayList<>();
+        for (E value : type.getEnumConstants()) {
+            // UNRECOGNIZED has no number of its own.
+            if (value.name().equals("UNRECOGNIZED")) {
+                continue;
+            }
+            if (value.getNumber() == number) {
+                received = value.name();
+            }
+            if (value.getNumber() != 0) {
+                known.add(value.name());
+            }
         }
-        return port;
-    }
-
-    private static int positive(String field, int value) throws InvalidSnapshotException {
-        if (value < 1) {
-            throw new InvalidSnapshotException(field + ": " + Integer.toUnsignedString(value) + " (expected 1..)");
-        }
-        return value;
-    }
-
-    private static int nonNegative(String field, int value) throws InvalidSnapshotException {
-        if (value < 0) {
-            throw new InvalidSnapshotException(field + ": " + Integer.toUnsignedString(value) + " (expected 0..)");
-        }
-        return value;
+        return new InvalidSnapshotException(field + ": " + received + " (expected one of " + String.join(", ", known)
+                + ")");
     }
 }

@@ -1,5 +1,6 @@
 package io.fulcrum.dataplane.controlplane;
 
+import io.fulcrum.dataplane.config.Limits;
 import io.fulcrum.dataplane.config.Snapshot;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 
@@ -24,6 +25,10 @@ final class SnapshotMapping {
 
     Snapshot toSnapshot(io.fulcrum.proto.v1.Snapshot proto) throws InvalidSnapshotException {
         int count = proto.getVirtualServicesCount();
+        if (count > Limits.MAX_VIRTUAL_SERVICES) {
+            throw new InvalidSnapshotException("virtualServices: " + count + " (expected at most "
+                    + Limits.MAX_VIRTUAL_SERVICES + ")");
+        }
         Map<String, Mapped> next = new HashMap<>(count * 4 / 3 + 1);
         List<VirtualServiceConfig> services = new ArrayList<>(count);
         int mapped = 0;

@@ -104,9 +104,10 @@ public final class HealthChecker {
 
     private HealthProbe probe(HealthCheckType type) {
         return switch (type) {
+            case CONNECT -> new ConnectProbe();
             case HTTP -> new HttpProbe();
             case PING -> new PingProbe(pinger.get());
-            default -> new ConnectProbe();
+            case NONE -> throw new IllegalArgumentException("health check type NONE has no probe");
         };
     }
 

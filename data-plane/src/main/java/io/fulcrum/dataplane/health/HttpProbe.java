@@ -105,8 +105,8 @@ final class HttpProbe implements HealthProbe {
             }
             try {
                 int status = Integer.parseInt(parts[1]);
-                int min = config.expectedStatusMin() == 0 ? 200 : config.expectedStatusMin();
-                int max = config.expectedStatusMax() == 0 ? 399 : config.expectedStatusMax();
+                int min = config.expectedStatusMin();
+                int max = config.expectedStatusMax();
                 return status >= min && status <= max
                         ? ProbeResult.passed("HTTP " + status)
                         : ProbeResult.failed("HTTP " + status + " (expected " + min + ".." + max + ")");

@@ -1,7 +1,7 @@
 package io.fulcrum.dataplane.balance;
 
 import io.fulcrum.dataplane.config.Algorithm;
-import io.fulcrum.dataplane.config.PersistenceConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -26,7 +26,7 @@ class ConnectionLimitRaceTest {
         a.update(a.config().withLimits(0, 20));
         b.update(b.config().withLimits(0, 30));
         RealServerSelector selector = new RealServerSelector(System::currentTimeMillis);
-        selector.update(List.of(a, b), Algorithm.WEIGHTED_LEAST_CONNECTIONS, PersistenceConfig.none());
+        selector.update(List.of(a, b), Algorithm.WEIGHTED_LEAST_CONNECTIONS, TestConfigs.noPersistence());
 
         AtomicInteger worstA = new AtomicInteger();
         AtomicInteger worstB = new AtomicInteger();

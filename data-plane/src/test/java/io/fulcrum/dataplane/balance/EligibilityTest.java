@@ -2,7 +2,7 @@ package io.fulcrum.dataplane.balance;
 
 import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.Algorithm;
-import io.fulcrum.dataplane.config.PersistenceConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.health.Health;
 import io.fulcrum.dataplane.health.HealthTransition;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class EligibilityTest {
 
         for (Algorithm algorithm : Algorithm.values()) {
             RealServerSelector selector = new RealServerSelector(System::currentTimeMillis);
-            selector.update(List.of(drained, halted, weightless, down, healthy), algorithm, PersistenceConfig.none());
+            selector.update(List.of(drained, halted, weightless, down, healthy), algorithm, TestConfigs.noPersistence());
             for (int i = 0; i < 20; i++) {
                 RealServer chosen = selector.select(client(i), Set.of());
                 assertEquals(healthy, chosen, algorithm.name());
@@ -109,7 +109,7 @@ class EligibilityTest {
         RealServer a = server("a", 100);
         a.update(a.config().withLimits(0, 1));
         RealServerSelector selector = new RealServerSelector(System::currentTimeMillis);
-        selector.update(List.of(a), Algorithm.WEIGHTED_LEAST_CONNECTIONS, PersistenceConfig.none());
+        selector.update(List.of(a), Algorithm.WEIGHTED_LEAST_CONNECTIONS, TestConfigs.noPersistence());
         assertEquals(a, selector.select(client(1), Set.of()));
         assertNull(selector.select(client(2), Set.of()));
     }
@@ -119,7 +119,7 @@ class EligibilityTest {
         RealServer a = server("a", 100);
         RealServer b = server("b", 100);
         RealServerSelector selector = new RealServerSelector(System::currentTimeMillis);
-        selector.update(List.of(a, b), Algorithm.WEIGHTED_ROUND_ROBIN, PersistenceConfig.none());
+        selector.update(List.of(a, b), Algorithm.WEIGHTED_ROUND_ROBIN, TestConfigs.noPersistence());
         for (int i = 0; i < 6; i++) {
             RealServer chosen = selector.select(client(i), Set.of(a));
             assertEquals(b, chosen);

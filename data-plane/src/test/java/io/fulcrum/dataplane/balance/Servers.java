@@ -1,6 +1,6 @@
 package io.fulcrum.dataplane.balance;
 
-import io.fulcrum.dataplane.config.RealServerConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -11,7 +11,7 @@ final class Servers {
     }
 
     static RealServer server(String label, int weight) {
-        return new RealServer(RealServerConfig.online(label, loopback(label), 80).withWeight(weight));
+        return new RealServer(TestConfigs.online(label, loopback(label), 80).withWeight(weight));
     }
 
     static InetAddress client(int n) {

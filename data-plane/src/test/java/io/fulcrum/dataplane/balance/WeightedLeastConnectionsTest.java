@@ -1,7 +1,7 @@
 package io.fulcrum.dataplane.balance;
 
 import io.fulcrum.dataplane.config.Algorithm;
-import io.fulcrum.dataplane.config.PersistenceConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -61,7 +61,7 @@ class WeightedLeastConnectionsTest {
 
     private static RealServerSelector selector(List<RealServer> servers) {
         RealServerSelector selector = new RealServerSelector(System::currentTimeMillis);
-        selector.update(servers, Algorithm.WEIGHTED_LEAST_CONNECTIONS, PersistenceConfig.none());
+        selector.update(servers, Algorithm.WEIGHTED_LEAST_CONNECTIONS, TestConfigs.noPersistence());
         return selector;
     }
 }

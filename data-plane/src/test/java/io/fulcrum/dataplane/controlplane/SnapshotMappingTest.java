@@ -1,10 +1,10 @@
 package io.fulcrum.dataplane.controlplane;
 
 import io.fulcrum.dataplane.config.Snapshot;
-import io.fulcrum.proto.v1.RealServer;
 import io.fulcrum.proto.v1.VirtualService;
 import org.junit.jupiter.api.Test;
 
+import static io.fulcrum.dataplane.controlplane.TestProtos.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -14,16 +14,8 @@ class SnapshotMappingTest {
     private final SnapshotMapping mapping = new SnapshotMapping();
 
     private static VirtualService.Builder service(String name, String address, int weight) {
-        return VirtualService.newBuilder().setName(name).setAddress(address).addPorts(8080)
-                .addRealServers(RealServer.newBuilder().setLabel("rs1").setAddress("127.0.0.21").setWeight(weight));
-    }
-
-    private static io.fulcrum.proto.v1.Snapshot snapshot(long version, VirtualService.Builder... services) {
-        var snapshot = io.fulcrum.proto.v1.Snapshot.newBuilder().setVersion(version);
-        for (VirtualService.Builder service : services) {
-            snapshot.addVirtualServices(service);
-        }
-        return snapshot.build();
+        return TestProtos.virtualService(name, address, 8080)
+                .addRealServers(TestProtos.realServer("rs1", "127.0.0.21", 0).setWeight(weight));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.fulcrum.dataplane.health;
 
 import io.fulcrum.dataplane.config.HealthCheckConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.RuntimeFixture;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HealthCheckerSocketTest {
-    private static final HealthCheckConfig FAST = HealthCheckConfig.defaults()
+    private static final HealthCheckConfig FAST = TestConfigs.connectCheck()
             .withTiming(Duration.ofMillis(50), Duration.ofMillis(500), 2, 2);
 
     private final RuntimeFixture fixture = new RuntimeFixture();
@@ -78,7 +79,7 @@ class HealthCheckerSocketTest {
     @Test
     void aHealthCheckPortOtherThanTheServicePortIsUsedForConnectChecksAtLayer4() throws Exception {
         try (TestRealServer checkPort = TestRealServer.start("check", "127.0.0.23", 0)) {
-            VirtualServiceConfig udp = VirtualServiceConfig.udp("udp", RuntimeFixture.ip("127.0.0.10"), List.of(port),
+            VirtualServiceConfig udp = TestConfigs.udp("udp", RuntimeFixture.ip("127.0.0.10"), List.of(port),
                     List.of(realServer("rs1", "127.0.0.23", FreePorts.next())));
             fixture.apply(1, udp.withHealthCheck(onPort(FAST, checkPort.port())));
             await("up", Duration.ofSeconds(5), () -> fixture.status("udp", "rs1").health() == Health.UP);

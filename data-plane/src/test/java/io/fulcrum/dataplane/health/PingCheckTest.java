@@ -2,8 +2,8 @@ package io.fulcrum.dataplane.health;
 
 import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.config.HealthCheckConfig;
-import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.health.icmp.IcmpPinger;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.RuntimeFixture;
@@ -89,9 +89,9 @@ class PingCheckTest {
         String reason = "ICMP needs CAP_NET_RAW or net.ipv4.ping_group_range (test)";
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try (IcmpPinger pinger = IcmpPinger.withoutSockets(reason)) {
-            RealServer server = new RealServer(RealServerConfig.online("rs1", InetAddress.getByName("127.0.0.1"), 0));
+            RealServer server = new RealServer(TestConfigs.online("rs1", InetAddress.getByName("127.0.0.1"), 0));
             List<HealthTransition> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
-            HealthCheckConfig ping = HealthCheckConfig.defaults().withType(HealthCheckType.PING)
+            HealthCheckConfig ping = TestConfigs.connectCheck().withType(HealthCheckType.PING)
                     .withTiming(Duration.ofMillis(20), Duration.ofMillis(100), 1, 1);
             HealthChecker checker = new HealthChecker(server, () -> ping, () -> 80, group.next(),
                     (s, t) -> transitions.add(t), System::currentTimeMillis, () -> pinger);
@@ -111,7 +111,7 @@ class PingCheckTest {
     void anAddressThatNeverAnswersTimesOutAndIsMarkedDown() throws Exception {
         assumeTrue(namespaceReady, "skipped: " + skipReason);
         try (RuntimeFixture fixture = new RuntimeFixture()) {
-            HealthCheckConfig ping = HealthCheckConfig.defaults().withType(HealthCheckType.PING)
+            HealthCheckConfig ping = TestConfigs.connectCheck().withType(HealthCheckType.PING)
                     .withTiming(Duration.ofMillis(50), Duration.ofMillis(300), 2, 2);
             fixture.apply(1, service("web", "127.0.0.1", FreePorts.next(), realServer("silent", SILENT, 80))
                     .withHealthCheck(ping));

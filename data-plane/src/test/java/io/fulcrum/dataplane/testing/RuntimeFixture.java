@@ -1,9 +1,9 @@
 package io.fulcrum.dataplane.testing;
 
-import io.fulcrum.dataplane.config.HealthCheckConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
 import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.Snapshot;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.HealthTransition;
 import io.fulcrum.dataplane.report.RealServerStatus;
@@ -32,12 +32,12 @@ public final class RuntimeFixture implements AutoCloseable {
 
     /** A layer-7 TCP service without health checks, so tests control eligibility themselves. */
     public static VirtualServiceConfig service(String name, String address, int port, RealServerConfig... servers) {
-        return VirtualServiceConfig.tcp(name, ip(address), List.of(port), List.of(servers))
-                .withHealthCheck(HealthCheckConfig.defaults().withType(HealthCheckType.NONE));
+        return TestConfigs.tcp(name, ip(address), List.of(port), List.of(servers))
+                .withHealthCheck(TestConfigs.connectCheck().withType(HealthCheckType.NONE));
     }
 
     public static RealServerConfig realServer(String label, String address, int port) {
-        return RealServerConfig.online(label, ip(address), port);
+        return TestConfigs.online(label, ip(address), port);
     }
 
     public static InetAddress ip(String literal) {

@@ -28,6 +28,7 @@ final class IdleTimer implements Runnable {
     IdleTimer(ProxiedConnection connection, EventLoop loop, Duration clientIdle, Duration serverIdle) {
         this.connection = connection;
         this.loop = loop;
+        // Limits.IDLE_TIMEOUT keeps both at most 24 days: far from the ~292 years where toNanos overflows.
         this.clientIdleNanos = clientIdle.toNanos();
         this.serverIdleNanos = serverIdle.toNanos();
         this.idleNanos = clientIdleNanos;

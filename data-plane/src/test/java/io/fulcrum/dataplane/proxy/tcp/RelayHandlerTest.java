@@ -1,7 +1,7 @@
 package io.fulcrum.dataplane.proxy.tcp;
 
 import io.fulcrum.dataplane.balance.RealServer;
-import io.fulcrum.dataplane.config.RealServerConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayHandlerTest {
     private final ServiceCounters counters = new ServiceCounters();
     private final RealServer server = new RealServer(
-            RealServerConfig.online("rs1", InetAddress.getLoopbackAddress(), 80));
+            TestConfigs.online("rs1", InetAddress.getLoopbackAddress(), 80));
     private EmbeddedChannel frontend;
     private EmbeddedChannel backend;
     private ProxiedConnection connection;

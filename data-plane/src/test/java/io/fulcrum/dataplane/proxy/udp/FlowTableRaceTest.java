@@ -6,7 +6,7 @@ import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.FlowSettings;
 import io.fulcrum.dataplane.config.PersistenceConfig;
 import io.fulcrum.dataplane.config.PersistenceMode;
-import io.fulcrum.dataplane.config.RealServerConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.Health;
 import io.fulcrum.dataplane.health.HealthTransition;
@@ -40,13 +40,13 @@ class FlowTableRaceTest {
     void concurrentRoutingRepinningAndExpiryKeepEveryCountExact() throws Exception {
         // One tick per routed datagram: flows idle for 500 routes expire, so some live across state flips.
         AtomicLong clock = new AtomicLong();
-        RealServer a = new RealServer(RealServerConfig.online("a", ip("127.0.0.21"), 53).withLimits(0, 15));
-        RealServer b = new RealServer(RealServerConfig.online("b", ip("127.0.0.22"), 53));
+        RealServer a = new RealServer(TestConfigs.online("a", ip("127.0.0.21"), 53).withLimits(0, 15));
+        RealServer b = new RealServer(TestConfigs.online("b", ip("127.0.0.22"), 53));
         ServiceCounters counters = new ServiceCounters();
         RealServerSelector selector = new RealServerSelector(clock::get);
         PersistenceConfig persistence = new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofHours(6));
         selector.update(List.of(a, b), Algorithm.WEIGHTED_LEAST_CONNECTIONS, persistence);
-        VirtualServiceConfig config = VirtualServiceConfig.udp("udp", ip("127.0.0.1"), List.of(53), List.of())
+        VirtualServiceConfig config = TestConfigs.udp("udp", ip("127.0.0.1"), List.of(53), List.of())
                 .withFlows(new FlowSettings(Duration.ofMillis(500), 40)).withPersistence(persistence);
         ConcurrentLinkedQueue<CountingUpstream> opened = new ConcurrentLinkedQueue<>();
         FlowTable table = new FlowTable(new FixedService(config, selector, counters), (t, flow, target) -> {

@@ -7,7 +7,7 @@ import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.FlowSettings;
 import io.fulcrum.dataplane.config.PersistenceConfig;
 import io.fulcrum.dataplane.config.PersistenceMode;
-import io.fulcrum.dataplane.config.RealServerConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.Health;
 import io.fulcrum.dataplane.health.HealthTransition;
@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FlowTableTest {
     private final AtomicLong clock = new AtomicLong(1_000_000);
-    private final RealServer a = new RealServer(RealServerConfig.online("a", ip("127.0.0.11"), 53));
-    private final RealServer b = new RealServer(RealServerConfig.online("b", ip("127.0.0.12"), 0));
+    private final RealServer a = new RealServer(TestConfigs.online("a", ip("127.0.0.11"), 53));
+    private final RealServer b = new RealServer(TestConfigs.online("b", ip("127.0.0.12"), 0));
     private final FakeService service = new FakeService(clock);
     private final List<RecordingUpstream> opened = new ArrayList<>();
     private final FlowTable table = new FlowTable(service, (t, flow, target) -> {
@@ -43,7 +43,7 @@ class FlowTableTest {
 
     @Test
     void aFlowEndsAfterItsIdleTimeoutAndReleasesEverythingOnce() {
-        service.configure(new FlowSettings(Duration.ofSeconds(10), 100), PersistenceConfig.none(), a);
+        service.configure(new FlowSettings(Duration.ofSeconds(10), 100), TestConfigs.noPersistence(), a);
         UdpFlow flow = table.route(key("127.0.100.1", 4000), null);
         clock.addAndGet(9_000);
         assertSame(flow, table.route(key("127.0.100.1", 4000), null), "a datagram keeps the flow alive");
@@ -61,7 +61,7 @@ class FlowTableTest {
 
     @Test
     void atTheFlowLimitNewFlowsAreDroppedAndCountedWhileExistingOnesKeepGoing() {
-        service.configure(new FlowSettings(Duration.ofMinutes(5), 2), PersistenceConfig.none(), a);
+        service.configure(new FlowSettings(Duration.ofMinutes(5), 2), TestConfigs.noPersistence(), a);
         UdpFlow first = table.route(key("127.0.100.1", 1), null);
         UdpFlow second = table.route(key("127.0.100.1", 2), null);
         assertNull(table.route(key("127.0.100.1", 3), null));
@@ -76,7 +76,7 @@ class FlowTableTest {
 
     @Test
     void aClientIpSticksToItsServerAcrossNewFlows() {
-        service.configure(FlowSettings.defaults(), new PersistenceConfig(PersistenceMode.SOURCE_IP,
+        service.configure(TestConfigs.flows(), new PersistenceConfig(PersistenceMode.SOURCE_IP,
                 Duration.ofHours(6)), a, b);
         RealServer pinned = table.route(key("127.0.100.7", 1000), null).server();
         for (int port = 1001; port < 1010; port++) {
@@ -87,7 +87,7 @@ class FlowTableTest {
 
     @Test
     void theSixHourPersistenceEntryIsRefreshedByDatagramsOfALongFlow() {
-        service.configure(FlowSettings.defaults().withIdle(Duration.ofHours(12)),
+        service.configure(TestConfigs.flows().withIdle(Duration.ofHours(12)),
                 new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofHours(6)), a, b);
         RealServer pinned = table.route(key("127.0.100.7", 1000), null).server();
         for (int hour = 0; hour < 10; hour++) {
@@ -102,7 +102,7 @@ class FlowTableTest {
 
     @Test
     void aFlowWhoseServerWentDownIsRepinnedOnItsNextDatagram() {
-        service.configure(FlowSettings.defaults(), new PersistenceConfig(PersistenceMode.SOURCE_IP,
+        service.configure(TestConfigs.flows(), new PersistenceConfig(PersistenceMode.SOURCE_IP,
                 Duration.ofHours(6)), a, b);
         UdpFlow flow = table.route(key("127.0.100.1", 5000), null);
         RealServer first = flow.server();
@@ -121,7 +121,7 @@ class FlowTableTest {
 
     @Test
     void drainAndHaltLeaveALiveFlowToFinish() {
-        service.configure(FlowSettings.defaults(), PersistenceConfig.none(), a, b);
+        service.configure(TestConfigs.flows(), TestConfigs.noPersistence(), a, b);
         UdpFlow flow = table.route(key("127.0.100.1", 5000), null);
         RealServer first = flow.server();
         first.update(first.config().withState(AdminState.DRAIN));
@@ -134,7 +134,7 @@ class FlowTableTest {
 
     @Test
     void haltedServerDoesNotKeepTheClientPinnedForItsNextFlows() {
-        service.configure(FlowSettings.defaults(), new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofMinutes(6)), a, b);
+        service.configure(TestConfigs.flows(), new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofMinutes(6)), a, b);
         UdpFlow flow = table.route(key("127.0.100.1", 5000), null);
         RealServer first = flow.server();
         first.update(first.config().withState(AdminState.HALT));
@@ -147,7 +147,7 @@ class FlowTableTest {
 
     @Test
     void aFlowWithNowhereToGoEndsAndItsDatagramIsDropped() {
-        service.configure(FlowSettings.defaults(), PersistenceConfig.none(), a);
+        service.configure(TestConfigs.flows(), TestConfigs.noPersistence(), a);
         table.route(key("127.0.100.1", 5000), null);
         a.applyHealth(new HealthTransition(Health.UP, Health.DOWN, "timeout", clock.get()));
         assertNull(table.route(key("127.0.100.1", 5000), null));
@@ -158,7 +158,7 @@ class FlowTableTest {
 
     @Test
     void liveFlowsCountAsActiveConnectionsAndNewFlowsAsTotal() {
-        service.configure(FlowSettings.defaults(), PersistenceConfig.none(), a);
+        service.configure(TestConfigs.flows(), TestConfigs.noPersistence(), a);
         for (int port = 1; port <= 3; port++) {
             table.route(key("127.0.100.1", port), null);
             table.route(key("127.0.100.1", port), null);
@@ -171,8 +171,8 @@ class FlowTableTest {
 
     @Test
     void maxConnectionsLimitsFlowsPerServerUntilBelowMinConnections() {
-        RealServer limited = new RealServer(RealServerConfig.online("a", ip("127.0.0.11"), 53).withLimits(1, 2));
-        service.configure(FlowSettings.defaults(), PersistenceConfig.none(), limited);
+        RealServer limited = new RealServer(TestConfigs.online("a", ip("127.0.0.11"), 53).withLimits(1, 2));
+        service.configure(TestConfigs.flows(), TestConfigs.noPersistence(), limited);
         UdpFlow one = table.route(key("127.0.100.1", 1), null);
         UdpFlow two = table.route(key("127.0.100.2", 1), null);
         assertNull(table.route(key("127.0.100.3", 1), null), "saturated at max 2");
@@ -185,7 +185,7 @@ class FlowTableTest {
 
     @Test
     void aPortFollowingServerGetsThePortTheClientSentTo() {
-        service.configure(FlowSettings.defaults(), PersistenceConfig.none(), b);
+        service.configure(TestConfigs.flows(), TestConfigs.noPersistence(), b);
         table.route(new FlowKey(new InetSocketAddress(ip("127.0.100.1"), 9), 3478), null);
         assertEquals(new InetSocketAddress(ip("127.0.0.12"), 3478), opened.get(0).target);
     }
@@ -230,7 +230,7 @@ class FlowTableTest {
         }
 
         void configure(FlowSettings flows, PersistenceConfig persistence, RealServer... servers) {
-            config = VirtualServiceConfig.udp("udp", ip("127.0.0.1"), List.of(53), List.of())
+            config = TestConfigs.udp("udp", ip("127.0.0.1"), List.of(53), List.of())
                     .withFlows(flows).withPersistence(persistence);
             selector.update(List.of(servers), Algorithm.WEIGHTED_ROUND_ROBIN, persistence);
         }

@@ -3,11 +3,11 @@ package io.fulcrum.dataplane.proxy.udp;
 import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.FlowSettings;
-import io.fulcrum.dataplane.config.HealthCheckConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
 import io.fulcrum.dataplane.config.PersistenceConfig;
 import io.fulcrum.dataplane.config.PersistenceMode;
 import io.fulcrum.dataplane.config.RealServerConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.report.VirtualServiceStatus;
 import io.fulcrum.dataplane.testing.FreePorts;
@@ -57,7 +57,7 @@ class UdpForwardingSocketTest {
 
     @Test
     void datagramsGoBothWaysRepliesComeFromTheServiceAndServersSeeTheNode() throws Exception {
-        fixture.apply(1, service(PersistenceConfig.none(), server("a", a), server("b", b)));
+        fixture.apply(1, service(TestConfigs.noPersistence(), server("a", a), server("b", b)));
         try (UdpClient client = new UdpClient("127.0.0.5", SERVICE, port)) {
             String label = client.exchange("hello");
             assertTrue("a".equals(label) || "b".equals(label), "reply from " + label);
@@ -78,7 +78,7 @@ class UdpForwardingSocketTest {
     @Test
     void aBurstArrivesAsSeparateDatagramsInOrderBothWays() throws Exception {
         // Bursts are what the proxy batches and sends segmented; each datagram must still arrive alone.
-        fixture.apply(1, service(PersistenceConfig.none(), server("a", a)));
+        fixture.apply(1, service(TestConfigs.noPersistence(), server("a", a)));
         try (UdpClient client = new UdpClient("127.0.0.6", SERVICE, port)) {
             assertEquals("a", client.exchange("hello"));
             List<String> expected = new ArrayList<>();
@@ -101,7 +101,7 @@ class UdpForwardingSocketTest {
 
     @Test
     void distinctClientIpsBalanceByWeight() throws Exception {
-        fixture.apply(1, service(PersistenceConfig.none(), server("a", a).withWeight(300), server("b", b))
+        fixture.apply(1, service(TestConfigs.noPersistence(), server("a", a).withWeight(300), server("b", b))
                 .withAlgorithm(Algorithm.WEIGHTED_ROUND_ROBIN));
         Map<String, Integer> counts = new HashMap<>();
         for (int n = 1; n <= 40; n++) {
@@ -131,7 +131,7 @@ class UdpForwardingSocketTest {
 
     @Test
     void haltingTheRealServerLeavesTheLiveFlowButMovesNewOnes() throws Exception {
-        VirtualServiceConfig config = service(PersistenceConfig.none(), server("a", a), server("b", b));
+        VirtualServiceConfig config = service(TestConfigs.noPersistence(), server("a", a), server("b", b));
         fixture.apply(1, config);
         try (UdpClient client = new UdpClient("127.0.0.7", SERVICE, port)) {
             String first = client.exchange("one");
@@ -148,7 +148,7 @@ class UdpForwardingSocketTest {
 
     @Test
     void oversizedAndGarbageDatagramsDoNotBreakOtherFlows() throws Exception {
-        fixture.apply(1, service(PersistenceConfig.none(), server("a", a)));
+        fixture.apply(1, service(TestConfigs.noPersistence(), server("a", a)));
         try (UdpClient good = new UdpClient("127.0.0.8", SERVICE, port);
              UdpClient bad = new UdpClient("127.0.0.9", SERVICE, port)) {
             assertEquals("a", good.exchange("before"));
@@ -166,7 +166,7 @@ class UdpForwardingSocketTest {
 
     @Test
     void applyKeepsLiveFlowsWhenOnlyWeightsChange() throws Exception {
-        VirtualServiceConfig config = service(PersistenceConfig.none(), server("a", a), server("b", b));
+        VirtualServiceConfig config = service(TestConfigs.noPersistence(), server("a", a), server("b", b));
         fixture.apply(1, config);
         try (UdpClient client = new UdpClient("127.0.0.10", SERVICE, port)) {
             String first = client.exchange("one");
@@ -182,7 +182,7 @@ class UdpForwardingSocketTest {
 
     @Test
     void anIdleFlowEndsAndReleasesItsCount() throws Exception {
-        fixture.apply(1, service(PersistenceConfig.none(), server("a", a))
+        fixture.apply(1, service(TestConfigs.noPersistence(), server("a", a))
                 .withFlows(new FlowSettings(Duration.ofMillis(300), 10)));
         try (UdpClient client = new UdpClient("127.0.0.11", SERVICE, port)) {
             assertEquals("a", client.exchange("one"));
@@ -196,7 +196,7 @@ class UdpForwardingSocketTest {
 
     @Test
     void atTheFlowLimitNewClientsAreDroppedAndCounted() throws Exception {
-        fixture.apply(1, service(PersistenceConfig.none(), server("a", a))
+        fixture.apply(1, service(TestConfigs.noPersistence(), server("a", a))
                 .withFlows(new FlowSettings(Duration.ofMinutes(5), 1)));
         try (UdpClient first = new UdpClient("127.0.0.12", SERVICE, port);
              UdpClient second = new UdpClient("127.0.0.13", SERVICE, port)) {
@@ -212,9 +212,9 @@ class UdpForwardingSocketTest {
     @Test
     void ipv6ServicesForwardToIpv6RealServers() throws Exception {
         try (UdpEchoServer v6 = UdpEchoServer.start("six", "::1")) {
-            fixture.apply(1, VirtualServiceConfig.udp("udp6", ip("::1"), List.of(port),
+            fixture.apply(1, TestConfigs.udp("udp6", ip("::1"), List.of(port),
                             List.of(RuntimeFixture.realServer("six", "::1", v6.port())))
-                    .withHealthCheck(HealthCheckConfig.defaults().withType(HealthCheckType.NONE)));
+                    .withHealthCheck(TestConfigs.connectCheck().withType(HealthCheckType.NONE)));
             try (UdpClient client = new UdpClient("::1", "::1", port)) {
                 assertEquals("six", client.exchange("hello"));
                 assertEquals(new InetSocketAddress("::1", port), client.lastReplyFrom());
@@ -225,7 +225,7 @@ class UdpForwardingSocketTest {
     @Test
     void udpAndTcpServicesShareAnAddressAndPort() throws Exception {
         try (TestRealServer tcp = TestRealServer.start("t", "127.0.0.23", 0)) {
-            fixture.apply(1, service(PersistenceConfig.none(), server("a", a)),
+            fixture.apply(1, service(TestConfigs.noPersistence(), server("a", a)),
                     RuntimeFixture.service("web", SERVICE, port, RuntimeFixture.realServer("t", "127.0.0.23", tcp.port())));
             try (UdpClient client = new UdpClient("127.0.0.14", SERVICE, port);
                  TestClient web = new TestClient(SERVICE, port)) {
@@ -237,7 +237,7 @@ class UdpForwardingSocketTest {
 
     @Test
     void movingTheServiceToAnotherPortEndsLiveFlowsAndServesTheNewPort() throws Exception {
-        VirtualServiceConfig config = service(PersistenceConfig.none(), server("a", a));
+        VirtualServiceConfig config = service(TestConfigs.noPersistence(), server("a", a));
         fixture.apply(1, config);
         int second = FreePorts.next();
         try (UdpClient old = new UdpClient("127.0.0.15", SERVICE, port);
@@ -253,9 +253,9 @@ class UdpForwardingSocketTest {
     }
 
     private VirtualServiceConfig service(PersistenceConfig persistence, RealServerConfig... servers) {
-        return VirtualServiceConfig.udp("udp", ip(SERVICE), List.of(port), List.of(servers))
+        return TestConfigs.udp("udp", ip(SERVICE), List.of(port), List.of(servers))
                 .withPersistence(persistence)
-                .withHealthCheck(HealthCheckConfig.defaults().withType(HealthCheckType.NONE));
+                .withHealthCheck(TestConfigs.connectCheck().withType(HealthCheckType.NONE));
     }
 
     private static RealServerConfig server(String label, UdpEchoServer server) {

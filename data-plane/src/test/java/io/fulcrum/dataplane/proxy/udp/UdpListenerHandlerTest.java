@@ -3,9 +3,7 @@ package io.fulcrum.dataplane.proxy.udp;
 import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.balance.RealServerSelector;
 import io.fulcrum.dataplane.config.Algorithm;
-import io.fulcrum.dataplane.config.PersistenceConfig;
-import io.fulcrum.dataplane.config.RealServerConfig;
-import io.fulcrum.dataplane.config.VirtualServiceConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.fulcrum.dataplane.testing.FixedService;
@@ -31,7 +29,7 @@ class UdpListenerHandlerTest {
     private boolean failSends;
 
     private final ProxiedService service = new FixedService(
-            VirtualServiceConfig.udp("udp", ip("127.0.0.1"), List.of(53), List.of()), selector, counters);
+            TestConfigs.udp("udp", ip("127.0.0.1"), List.of(53), List.of()), selector, counters);
 
     private final FlowTable table = new FlowTable(service, (t, flow, target) -> new FlowUpstream() {
         @Override
@@ -55,8 +53,8 @@ class UdpListenerHandlerTest {
 
     @Test
     void aBatchIsFlushedOncePerUpstreamAndEveryBufferReleased() {
-        selector.update(List.of(new RealServer(RealServerConfig.online("a", ip("127.0.0.21"), 53))),
-                Algorithm.WEIGHTED_ROUND_ROBIN, PersistenceConfig.none());
+        selector.update(List.of(new RealServer(TestConfigs.online("a", ip("127.0.0.21"), 53))),
+                Algorithm.WEIGHTED_ROUND_ROBIN, TestConfigs.noPersistence());
         EmbeddedChannel channel = new EmbeddedChannel(new UdpListenerHandler(table));
         List<DatagramPacket> packets = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -78,8 +76,8 @@ class UdpListenerHandlerTest {
         DatagramPacket unroutable = packet(10);
         channel.writeInbound(unroutable);
         assertEquals(1, counters.droppedDatagrams(), "no real server");
-        selector.update(List.of(new RealServer(RealServerConfig.online("a", ip("127.0.0.21"), 53))),
-                Algorithm.WEIGHTED_ROUND_ROBIN, PersistenceConfig.none());
+        selector.update(List.of(new RealServer(TestConfigs.online("a", ip("127.0.0.21"), 53))),
+                Algorithm.WEIGHTED_ROUND_ROBIN, TestConfigs.noPersistence());
         DatagramPacket oversized = packet(DatagramLimits.MAX_DATAGRAM_SIZE + 1);
         channel.writeInbound(oversized);
         assertEquals(2, counters.droppedDatagrams(), "oversized");

@@ -1,10 +1,8 @@
 package io.fulcrum.dataplane.proxy.udp;
 
-import io.fulcrum.dataplane.config.HealthCheckConfig;
 import io.fulcrum.dataplane.config.HealthCheckType;
-import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.Snapshot;
-import io.fulcrum.dataplane.config.VirtualServiceConfig;
+import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.runtime.DataPlaneRuntime;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.netty.bootstrap.Bootstrap;
@@ -56,9 +54,9 @@ public final class UdpLoadBench {
             InetSocketAddress target = (InetSocketAddress) echo.localAddress();
             if (!direct) {
                 int port = FreePorts.next();
-                runtime.apply(new Snapshot(1, List.of(VirtualServiceConfig.udp("bench", InetAddress.getByName("127.0.0.1"),
-                        List.of(port), List.of(RealServerConfig.online("echo", target.getAddress(), target.getPort())))
-                        .withHealthCheck(HealthCheckConfig.defaults().withType(HealthCheckType.NONE)))));
+                runtime.apply(new Snapshot(1, List.of(TestConfigs.udp("bench", InetAddress.getByName("127.0.0.1"),
+                        List.of(port), List.of(TestConfigs.online("echo", target.getAddress(), target.getPort())))
+                        .withHealthCheck(TestConfigs.connectCheck().withType(HealthCheckType.NONE)))));
                 target = new InetSocketAddress("127.0.0.1", port);
             }
             LongAdder replies = new LongAdder();
