@@ -56,9 +56,8 @@ public class ApiGate implements ContainerRequestFilter {
 
     private Optional<Response> check(ContainerRequestContext request, String rawPath) {
         ApiRoutes.Match match = routes().match(rawPath).orElseThrow(() ->
-                ProblemException.notFound("no such resource: " + shown(rawPath)));
+                ProblemException.notFound("path", "no such resource: " + shown(rawPath)));
         ApiRoutes.Route route = match.route();
-        checkPathParameters(match.rawParameters());
         String method = request.getMethod();
         if (HttpMethod.OPTIONS.equals(method)) {
             Response.ResponseBuilder options = Response.noContent().header(HttpHeaders.ALLOW, route.allow());
@@ -69,6 +68,7 @@ public class ApiGate implements ContainerRequestFilter {
         }
         ApiRoutes.Operation operation = route.operation(method)
                 .orElseThrow(() -> ProblemException.methodNotAllowed(method, route.allow()));
+        checkPathParameters(match.rawParameters());
         checkQuery(request.getUriInfo().getRequestUri().getRawQuery(), operation);
         // An empty If-Match reaches resources as if it were absent; it is a client's mistake, not "no precondition".
         List<String> ifMatch = request.getHeaders().get("If-Match");

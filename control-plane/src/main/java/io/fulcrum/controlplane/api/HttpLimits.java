@@ -23,18 +23,19 @@ public class HttpLimits {
     private static final int ORDER = -3;
     private static final long LINGER_MILLIS = 10_000;
     private static final long LINGER_BYTES = 64L * 1024 * 1024;
+    /** Status to kind, title, the part of the request at fault, detail. */
     private static final Map<Integer, String[]> ROUTER_ERRORS = Map.of(
-            400, new String[] {"malformed-request", "Malformed request", "the request line or headers are malformed"},
-            404, new String[] {"not-found", "Not found", "no such resource"},
-            405, new String[] {"method-not-allowed", "Method not allowed", "the method is not allowed here"},
-            413, new String[] {"payload-too-large", "Payload too large", "the body is larger than the server accepts"},
-            500, new String[] {"internal", "Internal error", "the request failed; see the control plane log"});
+            400, new String[] {"malformed-request", "Malformed request", "request", "the request is malformed"},
+            404, new String[] {"not-found", "Not found", "path", "no such resource"},
+            405, new String[] {"method-not-allowed", "Method not allowed", "method", "the method is not allowed here"},
+            413, new String[] {"payload-too-large", "Payload too large", "body", "the body is larger than the server accepts"},
+            500, new String[] {"internal", "Internal error", null, "the request failed; see the control plane log"});
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::check);
         ROUTER_ERRORS.forEach((status, problem) -> router.errorHandler(status, context -> {
             if (!context.response().headWritten()) {
-                send(context.request(), ProblemException.http(status, problem[0], problem[1], problem[2]));
+                send(context.request(), ProblemException.http(status, problem[0], problem[1], problem[2], problem[3]));
             }
         }));
     }
@@ -42,7 +43,7 @@ public class HttpLimits {
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (request.uri().length() > Limits.URI_BYTES) {
-            send(request, ProblemException.http(414, "uri-too-long", "URI too long",
+            send(request, ProblemException.http(414, "uri-too-long", "URI too long", "uri",
                     "the request target is " + request.uri().length() + " bytes; at most " + Limits.URI_BYTES
                             + " are accepted"));
             return;
@@ -52,7 +53,7 @@ public class HttpLimits {
             headerBytes += header.getKey().length() + header.getValue().length() + 4;
         }
         if (headerBytes > Limits.HEADER_BYTES) {
-            send(request, ProblemException.http(431, "headers-too-large", "Request header fields too large",
+            send(request, ProblemException.http(431, "headers-too-large", "Request header fields too large", "headers",
                     "the header section is " + headerBytes + " bytes; at most " + Limits.HEADER_BYTES
                             + " are accepted"));
             return;

@@ -50,8 +50,9 @@ public class ProblemException extends RuntimeException {
                 List.of(new FieldError(field, detail)));
     }
 
-    public static ProblemException notFound(String detail) {
-        return new ProblemException(404, "not-found", "Not found", detail, null);
+    /** 404; {@code field} is the path parameter that names what does not exist, or "path". */
+    public static ProblemException notFound(String field, String detail) {
+        return new ProblemException(404, "not-found", "Not found", detail, List.of(new FieldError(field, detail)));
     }
 
     public static ProblemException conflict(String field, String detail) {
@@ -65,8 +66,9 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException methodNotAllowed(String method, String allow) {
-        return new ProblemException(405, "method-not-allowed", "Method not allowed",
-                method + " is not allowed here (allowed: " + allow + ")", null, 0, Map.of("Allow", allow));
+        String detail = method + " is not allowed here (allowed: " + allow + ")";
+        return new ProblemException(405, "method-not-allowed", "Method not allowed", detail,
+                List.of(new FieldError("method", detail)), 1, Map.of("Allow", allow));
     }
 
     public static ProblemException tooLarge(String field, String detail) {
@@ -80,9 +82,13 @@ public class ProblemException extends RuntimeException {
                 List.of(new FieldError("Content-Type", detail)));
     }
 
-    /** A problem of any status raised below the API (the HTTP server, routing). */
-    public static ProblemException http(int status, String kind, String title, String detail) {
-        return new ProblemException(status, kind, title, detail, null);
+    /**
+     * A problem of any status raised below the API (the HTTP server, routing); {@code field} names
+     * the part of the request at fault ("uri", "headers", "method", "Accept"...), or is null for a 5xx.
+     */
+    public static ProblemException http(int status, String kind, String title, String field, String detail) {
+        return new ProblemException(status, kind, title, detail,
+                field == null ? null : List.of(new FieldError(field, detail)));
     }
 
     public int status() {

@@ -25,17 +25,18 @@ public class ProblemMappers {
     public Response webApplication(WebApplicationException exception, UriInfo uri) {
         Response original = exception.getResponse();
         int status = original.getStatus();
-        String kind = switch (status) {
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            default -> status >= 500 ? "internal" : "bad-request";
+        String[] kindAndField = switch (status) {
+            case 404 -> new String[] {"not-found", "path"};
+            case 405 -> new String[] {"method-not-allowed", "method"};
+            case 406 -> new String[] {"not-acceptable", "Accept"};
+            case 413 -> new String[] {"payload-too-large", "body"};
+            case 415 -> new String[] {"unsupported-media-type", "Content-Type"};
+            default -> status >= 500 ? new String[] {"internal", null} : new String[] {"bad-request", "request"};
         };
         Response.StatusType type = Response.Status.fromStatusCode(status);
         String title = type == null ? "HTTP " + status : type.getReasonPhrase();
-        Response rendered = render(ProblemException.http(status, kind, title, exception.getMessage()), instance(uri));
+        Response rendered = render(ProblemException.http(status, kindAndField[0], title, kindAndField[1],
+                exception.getMessage()), instance(uri));
         String allow = original.getHeaderString(HttpHeaders.ALLOW);
         return allow == null ? rendered : Response.fromResponse(rendered).header(HttpHeaders.ALLOW, allow).build();
     }
@@ -54,12 +55,12 @@ public class ProblemMappers {
                     && cause.getMessage().contains("Connection was closed")) {
                 // The client left mid-request: nobody reads this answer, and nothing failed on our side.
                 LOG.debugf("client closed the connection during %s", instance(uri));
-                return render(ProblemException.http(400, "incomplete-request", "Incomplete request",
+                return render(ProblemException.http(400, "incomplete-request", "Incomplete request", "body",
                         "the client closed the connection before the request was complete"), instance(uri));
             }
         }
         LOG.error("Request failed", exception);
-        return render(ProblemException.http(500, "internal", "Internal error",
+        return render(ProblemException.http(500, "internal", "Internal error", null,
                 "the request failed; see the control plane log"), instance(uri));
     }
 

@@ -30,7 +30,8 @@ public final class ConfigDocumentReader {
         for (Iterator<String> names = document.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("virtualServices") && !name.equals("configVersion")) {
-                violations.add(name, name + ": unknown field (expected virtualServices, configVersion)");
+                String field = name.isEmpty() ? "\"\"" : name.length() > 80 ? name.substring(0, 77) + "..." : name;
+                violations.add(field, field + ": unknown field (expected virtualServices, configVersion)");
             }
         }
         JsonNode configVersion = document.get("configVersion");

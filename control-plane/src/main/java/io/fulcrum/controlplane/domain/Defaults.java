@@ -11,6 +11,8 @@ public final class Defaults {
 
     public static final Protocol PROTOCOL = Protocol.TCP;
     public static final Layer LAYER = Layer.LAYER_7;
+    /** UDP can only be forwarded at layer 4, so that is its default. */
+    public static final Layer UDP_LAYER = Layer.LAYER_4;
     public static final Algorithm ALGORITHM = Algorithm.WEIGHTED_LEAST_CONNECTIONS;
     public static final PersistenceMode PERSISTENCE_MODE = PersistenceMode.NONE;
     /** The timeout source-IP persistence gets when none is given (the brief's 6 minutes). */

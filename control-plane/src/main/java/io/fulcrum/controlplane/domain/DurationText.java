@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  */
 public final class DurationText {
 
-    /** The syntax, as the OpenAPI document states it. */
+    /** The syntax whatever the range; {@link #pattern} gives the one for a range. */
     public static final String PATTERN = "^[1-9][0-9]{0,9}(ms|s|m|h|d)$";
+    private static final String[] UNITS = {"ms", "s", "m", "h", "d"};
+    private static final long[] UNIT_MILLIS = {1, 1000, 60_000, 3_600_000, 86_400_000};
     private static final Pattern FORMAT = Pattern.compile("([1-9][0-9]{0,9})(ms|s|m|h|d)");
 
     private DurationText() {
@@ -55,6 +57,28 @@ public final class DurationText {
             return millis / 1000 + "s";
         }
         return millis + "ms";
+    }
+
+    /**
+     * The regular expression of exactly the durations from {@code min} to {@code max} (whole
+     * milliseconds), as the OpenAPI document gives each field, so that a client generated from it,
+     * or a fuzzer, knows the range and not only the syntax.
+     */
+    public static String pattern(Duration min, Duration max) {
+        StringBuilder alternatives = new StringBuilder();
+        for (int i = 0; i < UNITS.length; i++) {
+            long low = Math.max(1, ceilDiv(min.toMillis(), UNIT_MILLIS[i]));
+            long high = max.toMillis() / UNIT_MILLIS[i];
+            if (low <= high) {
+                alternatives.append(alternatives.length() == 0 ? "" : "|")
+                        .append("(").append(NumberRanges.regex(low, high)).append(")").append(UNITS[i]);
+            }
+        }
+        return "^(" + alternatives + ")$";
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
     }
 
     /** Writes a duration field as its canonical text, whichever ObjectMapper serializes the record. */

@@ -151,7 +151,7 @@ public class RealServerService {
                         .withLock(LockModeType.PESSIMISTIC_READ).firstResult()
                 : VirtualServiceEntity.findByName(name);
         if (service == null) {
-            throw ProblemException.notFound("virtual service " + name + " does not exist");
+            throw ProblemException.notFound("name", "virtual service " + name + " does not exist");
         }
         return service;
     }
@@ -159,7 +159,7 @@ public class RealServerService {
     private RealServerEntity existing(VirtualServiceEntity service, String label, boolean forUpdate) {
         RealServerEntity entity = find(service, label, forUpdate);
         if (entity == null) {
-            throw ProblemException.notFound("real server " + label + " does not exist in virtual service "
+            throw ProblemException.notFound("label", "real server " + label + " does not exist in virtual service "
                     + service.name);
         }
         return entity;

@@ -33,7 +33,8 @@ public final class FieldReader {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!knownFields.contains(name)) {
-                String path = path(shown(name));
+                // A member named "" still needs a name in the answer.
+                String path = path(name.isEmpty() ? "\"\"" : shown(name));
                 violations.add(path, path + ": unknown field (expected one of "
                         + String.join(", ", knownFields.stream().sorted().toList()) + ")");
             }

@@ -65,8 +65,8 @@ public final class VirtualServiceReader {
         String address = fields.required("address", ADDRESS, IpLiterals::canonical);
         List<Integer> ports = fields.ports("ports", Limits.PORTS);
         Protocol protocol = fields.choice("protocol", Defaults.PROTOCOL, Protocol.class);
-        Layer layer = Layer.of(fields.integerChoice("layer", Defaults.LAYER.number(), List.of(7, 4)))
-                .orElse(Defaults.LAYER);
+        Layer defaultLayer = protocol == Protocol.UDP ? Defaults.UDP_LAYER : Defaults.LAYER;
+        Layer layer = Layer.of(fields.integerChoice("layer", defaultLayer.number(), List.of(7, 4))).orElse(defaultLayer);
         if (layer == Layer.LAYER_7 && protocol != Protocol.TCP) {
             fields.rejectText("layer", "7", "4 with protocol " + protocol.json() + " (layer 7 needs tcp)");
         }

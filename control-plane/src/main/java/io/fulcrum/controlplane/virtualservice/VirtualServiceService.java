@@ -98,7 +98,7 @@ public class VirtualServiceService {
     public VirtualServiceEntity existing(String name, boolean forUpdate) {
         VirtualServiceEntity entity = forUpdate ? locked(name) : VirtualServiceEntity.findByName(name);
         if (entity == null) {
-            throw ProblemException.notFound("virtual service " + name + " does not exist");
+            throw ProblemException.notFound("name", "virtual service " + name + " does not exist");
         }
         return entity;
     }

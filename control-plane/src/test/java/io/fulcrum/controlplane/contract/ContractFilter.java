@@ -46,7 +46,8 @@ public final class ContractFilter implements OrderedFilter {
         com.atlassian.oai.validator.model.Response answer = RestAssuredResponse.of(response);
         ValidationReport responseReport = validator().validateResponse(path, method, answer);
         if (undeclared(responseReport)) {
-            requireProblem(request, response, 404, 405);
+            // The HTTP server's own limits come before routing, so they answer undeclared paths too.
+            requireProblem(request, response, 404, 405, 413, 414, 431);
             return response;
         }
         RESPONSES_CHECKED.incrementAndGet();
@@ -68,7 +69,8 @@ public final class ContractFilter implements OrderedFilter {
         String type = response.contentType() == null ? "" : response.contentType();
         if (!expectedStatus || !type.startsWith("application/problem+json")) {
             throw new AssertionError("contract: " + request.getMethod() + " " + request.getURI()
-                    + " is not in openapi/openapi.yaml, so it must be answered 404 or 405 as problem+json; got "
+                    + " is not in openapi/openapi.yaml, so it must be answered 404 or 405 (or 413, 414, 431) as"
+                    + " problem+json; got "
                     + response.statusCode() + " " + type);
         }
     }

@@ -121,7 +121,23 @@ class OpenApiDocumentTest {
         JsonNode schemas = document().at("/components/schemas");
         assertEquals(Names.PATTERN, schemas.at("/Name/pattern").textValue());
         assertEquals(Limits.NAME_CHARS, schemas.at("/Name/maxLength").intValue());
-        assertEquals(DurationText.PATTERN, schemas.at("/Duration/pattern").textValue());
+        String timeout = DurationText.pattern(Limits.DURATION_MIN, Limits.TIMEOUT_MAX);
+        String connect = DurationText.pattern(Limits.DURATION_MIN, Limits.CONNECT_TIMEOUT_MAX);
+        String interval = DurationText.pattern(Limits.CHECK_INTERVAL_MIN, Limits.CHECK_INTERVAL_MAX);
+        String checkTimeout = DurationText.pattern(Limits.DURATION_MIN, Limits.CHECK_INTERVAL_MAX);
+        String wait = DurationText.pattern(Limits.DURATION_MIN, Limits.WAIT_MAX);
+        assertEquals(timeout, schemas.at("/Timeout/pattern").textValue());
+        assertEquals(connect, schemas.at("/ConnectTimeout/pattern").textValue());
+        assertEquals(interval, schemas.at("/CheckInterval/pattern").textValue());
+        assertEquals(checkTimeout, schemas.at("/CheckTimeout/pattern").textValue());
+        assertEquals(wait, document().at("/components/parameters/Wait/schema/pattern").textValue());
+        JsonNode patch = schemas.at("/VirtualServicePatch/properties");
+        for (String field : List.of("clientIdleTimeout", "serverIdleTimeout", "flowIdleTimeout", "persistence/properties/timeout")) {
+            assertEquals(timeout, patch.at("/" + field + "/pattern").textValue(), field);
+        }
+        assertEquals(connect, patch.at("/connectTimeout/pattern").textValue());
+        assertEquals(interval, patch.at("/healthCheck/properties/interval/pattern").textValue());
+        assertEquals(checkTimeout, patch.at("/healthCheck/properties/timeout/pattern").textValue());
         assertEquals(Limits.PORTS, schemas.at("/Ports/maxItems").intValue());
         assertEquals(Limits.WEIGHT_MAX, schemas.at("/RealServer/properties/weight/maximum").intValue());
         assertEquals(Limits.CONNECTIONS_MAX, schemas.at("/RealServer/properties/maxConnections/maximum").intValue());
@@ -132,12 +148,26 @@ class OpenApiDocumentTest {
                 schemas.at("/DocumentVirtualServiceInput/properties/realServers/maxItems").intValue());
         assertEquals(Limits.REPORTED_ERRORS, schemas.at("/Problem/properties/errors/maxItems").intValue());
         assertEquals(Limits.AUDIT_PAGE_MAX, document().at("/paths/~1api~1v1~1audit/get/parameters/0/schema/maximum").intValue());
-        // Every duration in the document uses the one syntax.
+        // Every duration in the document states one of the code's ranges.
         document().findValues("pattern").stream().map(JsonNode::textValue)
-                .filter(pattern -> pattern.contains("(ms|s|m|h|d)"))
-                .forEach(pattern -> assertEquals(DurationText.PATTERN, pattern));
+                .filter(pattern -> pattern.contains(")ms|"))
+                .forEach(pattern -> assertTrue(List.of(timeout, connect, interval, checkTimeout, wait).contains(pattern),
+                        pattern));
         assertTrue(document().findValues("pattern").stream().map(JsonNode::textValue)
                 .allMatch(pattern -> pattern.startsWith("^") && pattern.endsWith("$")), "every pattern is anchored");
+    }
+
+    @Test
+    void theAddressPatternAcceptsWhatTheServiceAccepts() throws Exception {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(
+                document().at("/components/schemas/Address/pattern").textValue());
+        for (String address : List.of("127.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "0:0:0:0:0:0:0:1", "::",
+                "2001:DB8:0:0:1:0:0:1", "fe80::", "1:0:0:2:0:0:0:3", "::ffff:10.0.0.1", "64:ff9b::192.0.2.33",
+                "1:2:3:4:5:6:7:8", "1::8", "localhost", "example.com", "127.0.0.256", "127.0.0.01", "127.1",
+                "1.2.3.4.5", "fe80::1%eth0", ":::", "12345::", "1.2.3.4 ", "[::1]", "1:2:3:4:5:6:7:8:9", "::g", ":1")) {
+            assertEquals(io.fulcrum.controlplane.validation.IpLiterals.canonical(address) != null,
+                    pattern.matcher(address).matches(), address);
+        }
     }
 
     private static String queryParameters(JsonNode path, String method) {
