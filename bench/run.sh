@@ -38,6 +38,9 @@ PG_PORT=15499
 API_PORT=18080
 GRPC_PORT=19090
 API="http://127.0.0.1:$API_PORT"
+# The control plane's bootstrap admin token for this run only; every API call sends it.
+BENCH_TOKEN="fulcrum_bench-$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+AUTH="Authorization: Bearer $BENCH_TOKEN"
 
 # Loopback layout: real servers on 127.0.1.x, one listen address per proxy, clients from 127.0.2.x.
 RS1=127.0.1.1 RS2=127.0.1.2
@@ -230,10 +233,10 @@ start_control_plane() {
   start postgres $LOADGEN_CORE java -cp "$WORK/jars/testbed/testbed.jar" io.fulcrum.testbed.postgres.EmbeddedPostgresMain \
     --data-dir "$WORK/pgdata" --port $PG_PORT
   await "PostgreSQL" 120 grep -q "postgres ready" "$WORK/postgres.log"
-  start control-plane $LOADGEN_CORE env FULCRUM_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fulcrum" \
+  start control-plane $LOADGEN_CORE env FULCRUM_BOOTSTRAP_TOKEN="$BENCH_TOKEN" FULCRUM_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fulcrum" \
     FULCRUM_DB_USER=postgres FULCRUM_DB_PASSWORD=postgres QUARKUS_HTTP_PORT=$API_PORT QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT \
     java "@$REPO_ROOT/deploy/jvm/control-plane.options" -jar "$WORK/jars/control-plane/quarkus-run.jar"
-  await "control plane" 90 curl -sf "$API/api/v1/overview"
+  await "control plane" 90 curl -sf -H "$AUTH" "$API/api/v1/overview"
 }
 
 # start_node NAME SPLICE: one data-plane node on the proxy core with one I/O thread.
@@ -246,13 +249,13 @@ start_node() {
 }
 
 node_applied() { # node_applied VERSION: the node acknowledged at least VERSION
-  curl -sf "$API/api/v1/nodes" | python3 -c '
+  curl -sf -H "$AUTH" "$API/api/v1/nodes" | python3 -c '
 import json, sys
 nodes = json.load(sys.stdin); nodes = nodes.get("items", nodes) if isinstance(nodes, dict) else nodes
 sys.exit(0 if any(n.get("id") == "bench-node" and n.get("connected") and (n.get("appliedVersion") or 0) >= int(sys.argv[1]) for n in nodes) else 1)' "$1"
 }
 
-config_version() { curl -sf "$API/api/v1/overview" | python3 -c 'import json,sys; print(json.load(sys.stdin)["configVersion"])'; }
+config_version() { curl -sf -H "$AUTH" "$API/api/v1/overview" | python3 -c 'import json,sys; print(json.load(sys.stdin)["configVersion"])'; }
 
 fulcrum_services() { # fulcrum_services WITH_UDP: the declarative document equivalent to the proxies' configs
   python3 - "$1" "${LISTEN[fulcrum]}" "$RS1" "$RS2" <<'EOF'
@@ -280,14 +283,14 @@ configure_fulcrum() {
   local status
   FULCRUM_UDP=0
   fulcrum_services 1 >"$WORK/fulcrum-config.json"
-  status=$(curl -s -o "$WORK/fulcrum-config.out" -D "$WORK/fulcrum-config.hdr" -w '%{http_code}' -X PUT \
+  status=$(curl -s -H "$AUTH" -o "$WORK/fulcrum-config.out" -D "$WORK/fulcrum-config.hdr" -w '%{http_code}' -X PUT \
            -H 'Content-Type: application/json' --data @"$WORK/fulcrum-config.json" "$API/api/v1/config?wait=10s")
   if [[ "$status" == 200 ]] && grep -qi '^Fulcrum-Sync: applied' "$WORK/fulcrum-config.hdr"; then
     FULCRUM_UDP=1
   else
     log "Fulcrum did not apply the UDP service (HTTP $status, $(grep -i '^Fulcrum-Sync' "$WORK/fulcrum-config.hdr" | tr -d '\r')); TCP only"
     fulcrum_services 0 >"$WORK/fulcrum-config.json"
-    curl -sf -o /dev/null -X PUT -H 'Content-Type: application/json' --data @"$WORK/fulcrum-config.json" \
+    curl -sf -H "$AUTH" -o /dev/null -X PUT -H 'Content-Type: application/json' --data @"$WORK/fulcrum-config.json" \
          "$API/api/v1/config?wait=10s" || die "Fulcrum refused the TCP configuration"
   fi
   await "Fulcrum node applying the configuration" 20 node_applied "$(config_version)"
@@ -404,7 +407,7 @@ EOF
   local start_ns end_ns bytes cached_before i t header
   cached_before=$(cache_stamp)
   start_ns=$(date +%s%N)
-  curl -sf -o /dev/null -D "$WORK/big-config.hdr" -X PUT -H 'Content-Type: application/json' \
+  curl -sf -H "$AUTH" -o /dev/null -D "$WORK/big-config.hdr" -X PUT -H 'Content-Type: application/json' \
        --data @"$WORK/big-config.json" "$API/api/v1/config?wait=60s" || die "big configuration refused"
   await "node applying 1,000 services" 60 node_applied "$(config_version)"
   end_ns=$(date +%s%N)
@@ -432,7 +435,7 @@ cache_stamp() { stat -c %.9Y "$WORK/node-state/last-good-snapshot.pb" 2>/dev/nul
 cache_rewritten() { [[ "$(cache_stamp)" != "$1" ]]; } # cache_rewritten STAMP: the cache file changed since
 
 patch_weight() { # patch_weight SERVICE LABEL WEIGHT: prints curl's time_total; headers in $WORK/write.hdr
-  curl -s -o /dev/null -D "$WORK/write.hdr" -w '%{time_total}' -X PATCH \
+  curl -s -H "$AUTH" -o /dev/null -D "$WORK/write.hdr" -w '%{time_total}' -X PATCH \
     -H 'Content-Type: application/merge-patch+json' --data "{\"weight\": $3}" \
     "$API/api/v1/virtual-services/$1/real-servers/$2?wait=5s"
 }

@@ -4,7 +4,7 @@
 # Ctrl-C (or TERM) stops everything this script started, by the PIDs it recorded.
 #
 # Settings (environment):
-#   FULCRUM_HOME        local state: pgdata/, nodes/<id>/, logs/ (default ~/.fulcrum)
+#   FULCRUM_HOME        local state: pgdata/, nodes/<id>/, logs/, admin.token (default ~/.fulcrum)
 #   FULCRUM_DB_URL      use this PostgreSQL instead of the embedded one (+ FULCRUM_DB_USER, FULCRUM_DB_PASSWORD)
 #   FULCRUM_PG_PORT     port of the embedded PostgreSQL (default 15432)
 #   QUARKUS_HTTP_PORT   REST port of the control plane on 127.0.0.1 (default 8080)
@@ -104,6 +104,16 @@ require_free "${NEEDED[@]}"
 
 mkdir -p "$LOG_DIR" "$FULCRUM_HOME/pgdata" "$FULCRUM_HOME/nodes/$NODE_ID"
 
+# The first admin token: made once, kept in a file only this user can read, and handed to the
+# control plane as its bootstrap token (it keeps only the hash).
+TOKEN_FILE="$FULCRUM_HOME/admin.token"
+if [[ ! -s "$TOKEN_FILE" ]]; then
+  (umask 077 && printf 'fulcrum_%s\n' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > "$TOKEN_FILE")
+  log "created an admin token in $TOKEN_FILE"
+fi
+chmod 600 "$TOKEN_FILE"
+export FULCRUM_BOOTSTRAP_TOKEN_FILE="$TOKEN_FILE"
+
 if [[ -z "${FULCRUM_DB_URL:-}" ]]; then
   start postgres "$LOG_DIR/postgres.log" \
     java -cp "$TESTBED_JAR" io.fulcrum.testbed.postgres.EmbeddedPostgresMain \
@@ -143,13 +153,15 @@ await_line "$NODE_ID" "$NODE_PID" "$LOG_DIR/$NODE_ID.log" "fulcrum data plane no
 
 log "loading deploy/examples/ras-loopback.json"
 java -cp "$TESTBED_JAR" io.fulcrum.testbed.loader.ExampleLoader \
-  --api "$API" --file deploy/examples/ras-loopback.json --await-node "$NODE_ID" 2>&1 | tee "$LOG_DIR/example-loader.log"
+  --api "$API" --token-file "$TOKEN_FILE" --file deploy/examples/ras-loopback.json --await-node "$NODE_ID" 2>&1 \
+  | tee "$LOG_DIR/example-loader.log"
 
 cat <<SUMMARY
 
 Fulcrum is running (FULCRUM_HOME=$FULCRUM_HOME).
 
   REST API + Swagger UI   $API/q/swagger-ui
+  admin token             $TOKEN_FILE (send it as: -H "Authorization: Bearer \$(cat $TOKEN_FILE)")
   gRPC for nodes          127.0.0.1:$GRPC_PORT
   PostgreSQL              ${FULCRUM_DB_URL}
   data-plane node         $NODE_ID (state in $FULCRUM_HOME/nodes/$NODE_ID)
@@ -166,9 +178,10 @@ Try:
   curl -s --interface 127.0.0.77 http://127.0.0.10:8880/      # same client IP -> same real server
   echo hello | socat - UDP:127.0.0.10:8443                     # UDP (socat package)
   echo hello | nc -u -w1 127.0.0.10 8443                       # UDP (netcat-openbsd package)
-  curl -s $API/api/v1/overview
-  curl -s $API/api/v1/nodes
-  curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' -d '{"state":"drain"}' \\
+  AUTH="Authorization: Bearer \$(cat $TOKEN_FILE)"
+  curl -s -H "\$AUTH" $API/api/v1/overview
+  curl -s -H "\$AUTH" $API/api/v1/nodes
+  curl -s -X PATCH -H "\$AUTH" -H 'Content-Type: application/merge-patch+json' -d '{"state":"drain"}' \\
        $API/api/v1/virtual-services/RAS-Web-HTTP/real-servers/RAS_Server1
 
 Ctrl-C stops everything.

@@ -21,9 +21,15 @@ public final class RawHttp {
 
     /** Sends {@code head} (request line and headers, CRLF-separated, without the blank line) and the body. */
     public static String exchange(String head, byte[] body) {
-        try (Socket socket = connect()) {
+        return exchangeFrom(null, head, body);
+    }
+
+    /** Like {@link #exchange}, from the given local address (a client IP of its own, e.g. 127.0.9.1). */
+    public static String exchangeFrom(String localAddress, String head, byte[] body) {
+        try (Socket socket = connect(localAddress)) {
             OutputStream out = socket.getOutputStream();
-            out.write((head + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write((signedIn(head) + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             try {
                 out.write(body);
                 out.flush();
@@ -53,9 +59,9 @@ public final class RawHttp {
 
     /** Sends the head and part of the promised body, then closes the connection without reading. */
     public static void abandon(String head, byte[] partOfBody) {
-        try (Socket socket = connect()) {
+        try (Socket socket = connect(null)) {
             OutputStream out = socket.getOutputStream();
-            out.write((head + "\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write((signedIn(head) + "\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.write(partOfBody);
             out.flush();
         } catch (IOException e) {
@@ -63,8 +69,39 @@ public final class RawHttp {
         }
     }
 
-    private static Socket connect() throws IOException {
+    /** A header line that makes a request go with no Authorization at all. */
+    public static final String UNSIGNED = "\r\nX-Unsigned: 1";
+
+    /** Requests go as the test admin unless the head has its own Authorization, or is {@link #UNSIGNED}. */
+    private static String signedIn(String head) {
+        if (head.contains(UNSIGNED)) {
+            return head.replace(UNSIGNED, "");
+        }
+        return head.contains("\r\nAuthorization:") ? head
+                : head + "\r\nAuthorization: Bearer " + io.fulcrum.controlplane.contract.TestCredentials.ADMIN_TOKEN;
+    }
+
+    /** The status code of a raw answer. */
+    public static int status(String answer) {
+        return Integer.parseInt(answer.substring(9, 12));
+    }
+
+    /** A header of a raw answer (case-insensitive name), or null. */
+    public static String header(String answer, String name) {
+        for (String line : answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                return line.substring(colon + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private static Socket connect(String localAddress) throws IOException {
         Socket socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", RestAssured.port), 5000);
         socket.setSoTimeout(20_000);
         return socket;

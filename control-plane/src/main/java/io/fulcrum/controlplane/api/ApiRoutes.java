@@ -24,8 +24,11 @@ import java.util.TreeMap;
  */
 public final class ApiRoutes {
 
-    /** One operation: an HTTP method on a route, its query parameters and accepted body media types. */
-    public record Operation(String method, Set<String> queryParameters, List<String> consumes) {
+    /**
+     * One operation: an HTTP method on a route, its query parameters, accepted body media types,
+     * and the resource method that serves it.
+     */
+    public record Operation(String method, Set<String> queryParameters, List<String> consumes, Method resourceMethod) {
     }
 
     /** A path template such as /api/v1/virtual-services/{name}, and its operations by method. */
@@ -72,7 +75,7 @@ public final class ApiRoutes {
                 Path sub = method.getAnnotation(Path.class);
                 String template = join(base.value(), sub == null ? "" : sub.value());
                 byTemplate.computeIfAbsent(template, t -> new LinkedHashMap<>())
-                        .put(httpMethod, new Operation(httpMethod, queryParameters(method), consumes(resource, method)));
+                        .put(httpMethod, new Operation(httpMethod, queryParameters(method), consumes(resource, method), method));
             }
         }
         List<Route> routes = new ArrayList<>();

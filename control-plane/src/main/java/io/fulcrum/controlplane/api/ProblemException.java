@@ -71,6 +71,25 @@ public class ProblemException extends RuntimeException {
                 List.of(new FieldError("method", detail)), 1, Map.of("Allow", allow));
     }
 
+    /** 401 with the Bearer challenge of RFC 6750; {@code error} is null when no credentials came at all. */
+    public static ProblemException unauthorized(String error, String detail) {
+        String challenge = "Bearer realm=\"fulcrum\"" + (error == null ? "" : ", error=\"" + error + "\"");
+        return new ProblemException(401, "unauthorized", "Unauthorized", detail,
+                List.of(new FieldError("Authorization", detail)), 1, Map.of("WWW-Authenticate", challenge));
+    }
+
+    /** 403: authenticated, but the role may not do this; {@code field} is what it may not change. */
+    public static ProblemException forbidden(String field, String detail) {
+        return new ProblemException(403, "forbidden", "Forbidden", detail, List.of(new FieldError(field, detail)), 1,
+                Map.of());
+    }
+
+    public static ProblemException tooManyRequests(long retryAfterSeconds, String detail) {
+        return new ProblemException(429, "too-many-requests", "Too many requests", detail,
+                List.of(new FieldError("Authorization", detail)), 1,
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
     public static ProblemException tooLarge(String field, String detail) {
         // The rest of an oversized body is never read, so the connection cannot be reused.
         return new ProblemException(413, "payload-too-large", "Payload too large", detail,

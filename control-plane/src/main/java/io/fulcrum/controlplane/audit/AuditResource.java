@@ -3,6 +3,8 @@ package io.fulcrum.controlplane.audit;
 import io.fulcrum.controlplane.api.QueryParameters;
 import io.fulcrum.controlplane.api.WriteResponder;
 import io.fulcrum.controlplane.domain.Limits;
+import io.fulcrum.controlplane.security.RequiresRole;
+import io.fulcrum.controlplane.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,6 +21,7 @@ public class AuditResource {
     @Inject
     AuditLog log;
 
+    @RequiresRole(Role.VIEWER)
     @GET
     public Response list(@QueryParam("limit") String limit) {
         AuditLog.Page page = log.newest(QueryParameters.integer("limit", limit, Limits.AUDIT_PAGE_DEFAULT, 1,

@@ -83,6 +83,26 @@ public class ConfigVersions {
         return version;
     }
 
+    /**
+     * Records a change that is not configuration nodes serve (an API token, say): audited at the
+     * current version, which it does not bump, so nothing is pushed.
+     */
+    public void audit(Change change) {
+        Session session = entityManager.unwrap(Session.class);
+        session.doWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    INSERT INTO audit_entry (principal, action, resource, before, after, config_version)
+                    SELECT ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), version FROM config_version WHERE id = 1""")) {
+                statement.setString(1, principal.name());
+                statement.setString(2, change.action().json());
+                statement.setString(3, change.resource());
+                statement.setString(4, change.before());
+                statement.setString(5, change.after());
+                statement.executeUpdate();
+            }
+        });
+    }
+
     private static java.sql.Array texts(Connection connection, List<Change> changes, Function<Change, String> field)
             throws SQLException {
         return connection.createArrayOf("text", changes.stream().map(field).toArray(String[]::new));

@@ -12,6 +12,8 @@ import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.snapshot.ConfigState;
 import io.fulcrum.controlplane.snapshot.ConfigStateReader;
 import io.fulcrum.controlplane.sync.NodeRegistry;
+import io.fulcrum.controlplane.security.RequiresRole;
+import io.fulcrum.controlplane.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -39,6 +41,7 @@ public class ConfigDocumentResource {
     @Inject
     NodeRegistry nodes;
 
+    @RequiresRole(Role.VIEWER)
     @GET
     public Response export() {
         ConfigState state = reader.read();
@@ -56,6 +59,7 @@ public class ConfigDocumentResource {
         return WriteResponder.read(document, state.version(), state.version());
     }
 
+    @RequiresRole(Role.ADMIN)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public Response apply(@HeaderParam("If-Match") String ifMatch, @QueryParam("dryRun") String dryRunText,

@@ -68,7 +68,8 @@ public final class DurationText {
         StringBuilder alternatives = new StringBuilder();
         for (int i = 0; i < UNITS.length; i++) {
             long low = Math.max(1, ceilDiv(min.toMillis(), UNIT_MILLIS[i]));
-            long high = max.toMillis() / UNIT_MILLIS[i];
+            // parse takes at most ten digits, whatever the unit.
+            long high = Math.min(9_999_999_999L, max.toMillis() / UNIT_MILLIS[i]);
             if (low <= high) {
                 alternatives.append(alternatives.length() == 0 ? "" : "|")
                         .append("(").append(NumberRanges.regex(low, high)).append(")").append(UNITS[i]);

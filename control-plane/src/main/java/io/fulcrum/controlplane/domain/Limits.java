@@ -46,6 +46,15 @@ public final class Limits {
     /** Warnings listed in one answer; warningCount gives the total. */
     public static final int REPORTED_WARNINGS = 100;
     public static final int AUDIT_PAGE_MAX = 1000;
+    /** API tokens, revoked ones included. */
+    public static final int TOKENS = 1000;
+    public static final Duration TOKEN_LIFETIME_MIN = Duration.ofMinutes(1);
+    public static final Duration TOKEN_LIFETIME_MAX = Duration.ofDays(3650);
+    /** Failed authentications from one client address within the window before it gets 429. */
+    public static final int FAILED_AUTHENTICATIONS = 10;
+    public static final Duration FAILED_AUTHENTICATION_WINDOW = Duration.ofMinutes(1);
+    /** Client addresses whose failures are remembered; the oldest is forgotten first. */
+    public static final int FAILING_ADDRESSES = 10_000;
     public static final int AUDIT_PAGE_DEFAULT = 100;
 
     private Limits() {

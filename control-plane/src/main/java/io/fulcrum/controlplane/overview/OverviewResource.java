@@ -5,6 +5,8 @@ import io.fulcrum.controlplane.snapshot.ConfigState;
 import io.fulcrum.controlplane.snapshot.ConfigStateReader;
 import io.fulcrum.controlplane.sync.NodeRegistry;
 import io.fulcrum.controlplane.sync.NodeView;
+import io.fulcrum.controlplane.security.RequiresRole;
+import io.fulcrum.controlplane.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,6 +24,7 @@ public class OverviewResource {
     @Inject
     NodeRegistry registry;
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("overview")
     public Response overview() {
@@ -29,6 +32,7 @@ public class OverviewResource {
         return WriteResponder.read(OverviewBuilder.build(state, registry.connectedStats()), null, state.version());
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("nodes")
     public Response nodes() {

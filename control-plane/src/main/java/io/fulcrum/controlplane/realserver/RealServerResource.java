@@ -7,6 +7,9 @@ import io.fulcrum.controlplane.api.QueryParameters;
 import io.fulcrum.controlplane.api.WriteResponder;
 import io.fulcrum.controlplane.domain.Limits;
 import io.fulcrum.controlplane.virtualservice.VirtualServiceService;
+import io.fulcrum.controlplane.security.Caller;
+import io.fulcrum.controlplane.security.RequiresRole;
+import io.fulcrum.controlplane.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -25,6 +28,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * REST adapter for /api/v1/virtual-services/{name}/real-servers; PATCH {"state": "drain"} drains
@@ -36,17 +40,24 @@ public class RealServerResource {
 
     private static final String ITEM = VirtualServiceService.COLLECTION + "/{name}/real-servers/{label}";
 
+    /** What an operator may change: taking a real server in and out of service, and its share. */
+    private static final Set<String> OPERATOR_FIELDS = Set.of("state", "weight");
+
     @Inject
     RealServerService service;
     @Inject
+    Caller caller;
+    @Inject
     WriteResponder responder;
 
+    @RequiresRole(Role.VIEWER)
     @GET
     public Response list(@PathParam("name") String name) {
         var read = service.list(name);
         return WriteResponder.read(read.value(), null, read.configVersion());
     }
 
+    @RequiresRole(Role.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@PathParam("name") String name, @QueryParam("wait") String wait, InputStream body) {
@@ -56,6 +67,7 @@ public class RealServerResource {
         return responder.respond(service.create(name, wanted), waitFor, location(name, wanted.label()));
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{label}")
     public Response get(@PathParam("name") String name, @PathParam("label") String label) {
@@ -63,6 +75,7 @@ public class RealServerResource {
         return WriteResponder.read(read.value(), read.value().version(), read.configVersion());
     }
 
+    @RequiresRole(Role.ADMIN)
     @PUT
     @Path("{label}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -75,6 +88,7 @@ public class RealServerResource {
         return responder.respond(service.put(name, label, wanted, precondition), waitFor, location(name, label));
     }
 
+    @RequiresRole(Role.OPERATOR)
     @PATCH
     @Path("{label}")
     @Consumes({ApiHeaders.MERGE_PATCH, MediaType.APPLICATION_JSON})
@@ -83,9 +97,11 @@ public class RealServerResource {
         Duration waitFor = QueryParameters.wait(wait);
         IfMatch precondition = IfMatch.parse(ifMatch);
         var patch = JsonBodies.object(body, Limits.RESOURCE_BODY_BYTES, "PATCH " + ITEM);
+        caller.allowOnly(patch.fieldNames(), OPERATOR_FIELDS, Role.ADMIN, "a real server");
         return responder.respond(service.patch(name, label, patch, precondition), waitFor, null);
     }
 
+    @RequiresRole(Role.ADMIN)
     @DELETE
     @Path("{label}")
     public Response delete(@PathParam("name") String name, @PathParam("label") String label,

@@ -6,6 +6,8 @@ import io.fulcrum.controlplane.api.JsonBodies;
 import io.fulcrum.controlplane.api.QueryParameters;
 import io.fulcrum.controlplane.api.WriteResponder;
 import io.fulcrum.controlplane.domain.Limits;
+import io.fulcrum.controlplane.security.RequiresRole;
+import io.fulcrum.controlplane.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -38,12 +40,14 @@ public class VirtualServiceResource {
     @Inject
     WriteResponder responder;
 
+    @RequiresRole(Role.VIEWER)
     @GET
     public Response list() {
         var read = service.list();
         return WriteResponder.read(read.value(), null, read.configVersion());
     }
 
+    @RequiresRole(Role.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@QueryParam("wait") String wait, InputStream body) {
@@ -54,6 +58,7 @@ public class VirtualServiceResource {
         return responder.respond(result, waitFor, location(wanted.name()));
     }
 
+    @RequiresRole(Role.VIEWER)
     @GET
     @Path("{name}")
     public Response get(@PathParam("name") String name) {
@@ -61,6 +66,7 @@ public class VirtualServiceResource {
         return WriteResponder.read(read.value(), read.value().version(), read.configVersion());
     }
 
+    @RequiresRole(Role.ADMIN)
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -73,6 +79,7 @@ public class VirtualServiceResource {
         return responder.respond(service.put(name, wanted, precondition), waitFor, location(name));
     }
 
+    @RequiresRole(Role.ADMIN)
     @PATCH
     @Path("{name}")
     @Consumes({ApiHeaders.MERGE_PATCH, MediaType.APPLICATION_JSON})
@@ -85,6 +92,7 @@ public class VirtualServiceResource {
         return responder.respond(service.patch(name, patch, precondition), waitFor, null);
     }
 
+    @RequiresRole(Role.ADMIN)
     @DELETE
     @Path("{name}")
     public Response delete(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,

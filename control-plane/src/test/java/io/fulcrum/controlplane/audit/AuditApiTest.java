@@ -31,7 +31,7 @@ class AuditApiTest {
                 .body("$", hasSize(3))
                 .body("action", contains("delete", "patch", "create"))
                 .body("resource", contains(vsPath(name), vsPath(name), vsPath(name)))
-                .body("principal", contains("anonymous", "anonymous", "anonymous"))
+                .body("principal", contains("bootstrap", "bootstrap", "bootstrap"))
                 .body("configVersion", contains((int) start + 3, (int) start + 2, (int) start + 1))
                 .body("[2].before", nullValue())
                 .body("[2].after.ports", contains(80))

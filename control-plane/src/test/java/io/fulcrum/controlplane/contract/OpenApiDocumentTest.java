@@ -76,13 +76,33 @@ class OpenApiDocumentTest {
             });
         }
         Set<String> served = new TreeSet<>();
-        ApiRoutes routes = ApiRoutes.of(List.of(VirtualServiceResource.class, RealServerResource.class,
-                ConfigDocumentResource.class, OverviewResource.class, AuditResource.class));
-        for (ApiRoutes.Route route : routes.routes()) {
+        for (ApiRoutes.Route route : routes().routes()) {
             route.operations().forEach((method, operation) ->
                     served.add(method + " " + route.template() + " " + new TreeSet<>(operation.queryParameters())));
         }
         assertEquals(served, documented);
+    }
+
+    @Test
+    void everyOperationNeedsTheRoleTheDocumentStates() throws Exception {
+        JsonNode paths = document().get("paths");
+        for (ApiRoutes.Route route : routes().routes()) {
+            route.operations().forEach((method, operation) -> {
+                io.fulcrum.controlplane.security.RequiresRole required =
+                        operation.resourceMethod().getAnnotation(io.fulcrum.controlplane.security.RequiresRole.class);
+                String where = method + " " + route.template();
+                assertTrue(required != null, where + " has no @RequiresRole");
+                assertEquals(required.value().json(), paths.path(route.template()).path(method.toLowerCase())
+                        .path("x-fulcrum-role").asText(), where);
+            });
+        }
+        assertEquals("[{\"bearer\":[]}]", document().get("security").toString());
+    }
+
+    static ApiRoutes routes() {
+        return ApiRoutes.of(List.of(VirtualServiceResource.class, RealServerResource.class,
+                ConfigDocumentResource.class, OverviewResource.class, AuditResource.class,
+                io.fulcrum.controlplane.security.TokenResource.class));
     }
 
     @Test
@@ -126,6 +146,8 @@ class OpenApiDocumentTest {
         String interval = DurationText.pattern(Limits.CHECK_INTERVAL_MIN, Limits.CHECK_INTERVAL_MAX);
         String checkTimeout = DurationText.pattern(Limits.DURATION_MIN, Limits.CHECK_INTERVAL_MAX);
         String wait = DurationText.pattern(Limits.DURATION_MIN, Limits.WAIT_MAX);
+        String lifetime = DurationText.pattern(Limits.TOKEN_LIFETIME_MIN, Limits.TOKEN_LIFETIME_MAX);
+        assertEquals(lifetime, schemas.at("/TokenCreate/properties/expiresIn/pattern").textValue());
         assertEquals(timeout, schemas.at("/Timeout/pattern").textValue());
         assertEquals(connect, schemas.at("/ConnectTimeout/pattern").textValue());
         assertEquals(interval, schemas.at("/CheckInterval/pattern").textValue());
@@ -151,7 +173,7 @@ class OpenApiDocumentTest {
         // Every duration in the document states one of the code's ranges.
         document().findValues("pattern").stream().map(JsonNode::textValue)
                 .filter(pattern -> pattern.contains(")ms|"))
-                .forEach(pattern -> assertTrue(List.of(timeout, connect, interval, checkTimeout, wait).contains(pattern),
+                .forEach(pattern -> assertTrue(List.of(timeout, connect, interval, checkTimeout, wait, lifetime).contains(pattern),
                         pattern));
         assertTrue(document().findValues("pattern").stream().map(JsonNode::textValue)
                 .allMatch(pattern -> pattern.startsWith("^") && pattern.endsWith("$")), "every pattern is anchored");

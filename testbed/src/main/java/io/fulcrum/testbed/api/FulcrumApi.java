@@ -19,10 +19,13 @@ public final class FulcrumApi {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(70);
 
     private final URI base;
+    private final String token;
     private final HttpClient http;
 
-    public FulcrumApi(URI base) {
+    /** A client that authenticates every /api call with {@code token} (an API token's secret). */
+    public FulcrumApi(URI base, String token) {
         this.base = base;
+        this.token = token;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -31,6 +34,10 @@ public final class FulcrumApi {
 
     public URI base() {
         return base;
+    }
+
+    public String token() {
+        return token;
     }
 
     public static String virtualService(String name) {
@@ -85,6 +92,9 @@ public final class FulcrumApi {
                 .method(method, body);
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

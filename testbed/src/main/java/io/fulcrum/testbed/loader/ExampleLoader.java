@@ -24,8 +24,10 @@ public final class ExampleLoader {
 
     public static void main(String[] args) {
         try {
-            CommandLine commandLine = CommandLine.parse(args, "api", "file", "await-node");
-            FulcrumApi api = new FulcrumApi(URI.create(commandLine.optional("api", "http://127.0.0.1:8080")));
+            CommandLine commandLine = CommandLine.parse(args, "api", "file", "await-node", "token-file");
+            String tokenFile = commandLine.optional("token-file", System.getenv("FULCRUM_TOKEN_FILE"));
+            String token = tokenFile == null ? System.getenv("FULCRUM_TOKEN") : Files.readString(Path.of(tokenFile)).trim();
+            FulcrumApi api = new FulcrumApi(URI.create(commandLine.optional("api", "http://127.0.0.1:8080")), token);
             JsonNode document = Json.parse(Files.readString(Path.of(commandLine.required("file"))));
             if (!api.awaitReady(API_WAIT)) {
                 fail("the control plane at " + api.base() + " did not become ready within " + API_WAIT.toSeconds() + "s");
@@ -39,7 +41,8 @@ public final class ExampleLoader {
                 System.out.println("nodes " + String.join(", ", nodes) + " applied configuration version " + version);
             }
         } catch (CommandLine.UsageException e) {
-            System.err.println("usage: --api URL --file DOCUMENT.json [--await-node ID ...]: " + e.getMessage());
+            System.err.println("usage: --api URL --file DOCUMENT.json [--token-file FILE] [--await-node ID ...]"
+                    + " (or FULCRUM_TOKEN_FILE / FULCRUM_TOKEN): " + e.getMessage());
             System.exit(2);
         } catch (ApiException | IllegalStateException | IOException e) {
             fail(e.getMessage());

@@ -117,8 +117,14 @@ class ExampleLoaderIT {
     }
 
     private String load(Path example, String run) {
+        Path token = work.resolve("admin.token");
+        try {
+            java.nio.file.Files.writeString(token, cluster.api().token());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         ManagedProcess loader = TestbedTool.start("example-loader-" + run, ExampleLoader.class, work.resolve("loader-" + run + ".log"),
-                "--api", cluster.api().base().toString(), "--file", example.toString(),
+                "--api", cluster.api().base().toString(), "--file", example.toString(), "--token-file", token.toString(),
                 "--await-node", FulcrumCluster.NODE_A, "--await-node", FulcrumCluster.NODE_B);
         int exit = loader.awaitExit(Duration.ofSeconds(90));
         assertEquals(0, exit, loader.output());

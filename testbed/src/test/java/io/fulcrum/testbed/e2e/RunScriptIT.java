@@ -69,6 +69,17 @@ class RunScriptIT {
             assertTrue(udpAnswer.matches("RAS_Server[12]"), udpAnswer);
             assertTrue(run.output().contains("nodes node-1 applied configuration version"), run.output());
 
+            // The README's curl commands: the token run.sh made, readable by this user only, opens the API.
+            Path tokenFile = home.resolve("admin.token");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(tokenFile)));
+            URI overview = URI.create("http://127.0.0.1:" + httpPort + "/api/v1/overview");
+            assertEquals(401, http.send(HttpRequest.newBuilder(overview).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(overview)
+                    .header("Authorization", "Bearer " + Files.readString(tokenFile).trim()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+
             run.close();
             assertFalse(run.isAlive(), "run.sh exits on TERM");
             assertTrue(run.output().contains("stopping postgres"), run.tail(20));

@@ -85,6 +85,8 @@ public final class FuzzTarget implements AutoCloseable {
                 ? HttpRequest.BodyPublishers.ofByteArray(request.body()) : HttpRequest.BodyPublishers.noBody();
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(ANSWER_WITHIN).method(request.method(), body);
         request.headers().forEach(builder::header);
+        // Every fuzzed request is an admin's: refusals must come from what it sends, not from who it is.
+        builder.header("Authorization", "Bearer " + controlPlane.api().token());
         long started = System.nanoTime();
         HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),

@@ -35,8 +35,12 @@ public final class ControlPlaneProcess implements AutoCloseable {
         return start(jar, database, logDir, httpPort, grpcPort);
     }
 
+    /** The admin token every test process of the control plane starts with (its bootstrap token). */
+    public static final String ADMIN_TOKEN = "fulcrum_e2e-admin-" + java.util.UUID.randomUUID().toString().replace("-", "");
+
     private static ControlPlaneProcess start(Path jar, TestDatabase database, Path logDir, int httpPort, int grpcPort) {
         Map<String, String> env = Map.of(
+                "FULCRUM_BOOTSTRAP_TOKEN", ADMIN_TOKEN,
                 "FULCRUM_DB_URL", database.url(),
                 "FULCRUM_DB_USER", database.user(),
                 "FULCRUM_DB_PASSWORD", database.password(),
@@ -48,7 +52,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
                 List.of(ManagedProcess.java(), "-Xmx384m", "-jar", jar.toString()), env,
                 logDir.resolve("control-plane.log"));
         ControlPlaneProcess controlPlane = new ControlPlaneProcess(process,
-                new FulcrumApi(URI.create("http://127.0.0.1:" + httpPort)), httpPort, grpcPort);
+                new FulcrumApi(URI.create("http://127.0.0.1:" + httpPort), ADMIN_TOKEN), httpPort, grpcPort);
         try {
             controlPlane.awaitReady();
         } catch (RuntimeException | AssertionError e) {
