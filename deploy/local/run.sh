@@ -4,10 +4,12 @@
 # Ctrl-C (or TERM) stops everything this script started, by the PIDs it recorded.
 #
 # Settings (environment):
-#   FULCRUM_HOME        local state: pgdata/, nodes/<id>/, logs/, admin.token (default ~/.fulcrum)
+#   FULCRUM_HOME        local state: pgdata/, nodes/<id>/, logs/, admin.token, pki/ (default ~/.fulcrum)
 #   FULCRUM_DB_URL      use this PostgreSQL instead of the embedded one (+ FULCRUM_DB_USER, FULCRUM_DB_PASSWORD)
 #   FULCRUM_PG_PORT     port of the embedded PostgreSQL (default 15432)
-#   QUARKUS_HTTP_PORT   REST port of the control plane on 127.0.0.1 (default 8080)
+#   QUARKUS_HTTP_PORT   REST port of the control plane on 127.0.0.1, plain HTTP (default 8080)
+#   QUARKUS_HTTP_SSL_PORT     the same REST API over HTTPS (default 8443)
+#   QUARKUS_MANAGEMENT_PORT   health and metrics, no token (default 9000)
 #   QUARKUS_GRPC_SERVER_PORT  gRPC port for nodes on 127.0.0.1 (default 9090)
 #   FULCRUM_REBUILD=1   rebuild even when the jars exist
 set -euo pipefail
@@ -19,9 +21,13 @@ FULCRUM_HOME="${FULCRUM_HOME:-$HOME/.fulcrum}"
 PG_PORT="${FULCRUM_PG_PORT:-15432}"
 HTTP_PORT="${QUARKUS_HTTP_PORT:-8080}"
 GRPC_PORT="${QUARKUS_GRPC_SERVER_PORT:-9090}"
+HTTPS_PORT="${QUARKUS_HTTP_SSL_PORT:-8443}"
+MANAGEMENT_PORT="${QUARKUS_MANAGEMENT_PORT:-9000}"
+PKI="$FULCRUM_HOME/pki"
 NODE_ID="node-1"
 LOG_DIR="$FULCRUM_HOME/logs"
 API="http://127.0.0.1:$HTTP_PORT"
+MANAGEMENT="http://127.0.0.1:$MANAGEMENT_PORT"
 
 CONTROL_PLANE_JAR="control-plane/target/quarkus-app/quarkus-run.jar"
 DATA_PLANE_JAR="data-plane/target/fulcrum-data-plane.jar"
@@ -84,20 +90,21 @@ require_free() {
   for endpoint in "$@"; do
     host="${endpoint%:*}"; port="${endpoint##*:}"
     if port_taken "$host" "$port"; then
-      die "$endpoint is already in use (another Fulcrum, or another program): stop it first. REST, gRPC and PostgreSQL ports can be moved with QUARKUS_HTTP_PORT, QUARKUS_GRPC_SERVER_PORT, FULCRUM_PG_PORT; the example's 127.0.0.x:8443/8880 are fixed."
+      die "$endpoint is already in use (another Fulcrum, or another program): stop it first. REST, HTTPS, management, gRPC and PostgreSQL ports can be moved with QUARKUS_HTTP_PORT, QUARKUS_HTTP_SSL_PORT, QUARKUS_MANAGEMENT_PORT, QUARKUS_GRPC_SERVER_PORT, FULCRUM_PG_PORT; the example's 127.0.0.x:8443/8880 are fixed."
     fi
   done
 }
 
 command -v java >/dev/null || die "java (17 or newer) is not on PATH"
 command -v curl >/dev/null || die "curl is not on PATH"
+command -v openssl >/dev/null || die "openssl is not on PATH (Debian: apt-get install openssl); it makes the local certificates"
 
 if [[ "${FULCRUM_REBUILD:-0}" == 1 || ! -f "$CONTROL_PLANE_JAR" || ! -f "$DATA_PLANE_JAR" || ! -f "$TESTBED_JAR" ]]; then
   log "building (./mvnw -B -DskipTests package)"
   ./mvnw -B -DskipTests package
 fi
 
-NEEDED=("127.0.0.1:$HTTP_PORT" "127.0.0.1:$GRPC_PORT"
+NEEDED=("127.0.0.1:$HTTP_PORT" "127.0.0.1:$HTTPS_PORT" "127.0.0.1:$MANAGEMENT_PORT" "127.0.0.1:$GRPC_PORT"
         127.0.0.10:8443 127.0.0.10:8880 127.0.0.21:8443 127.0.0.21:8880 127.0.0.22:8443 127.0.0.22:8880)
 [[ -n "${FULCRUM_DB_URL:-}" ]] || NEEDED+=("127.0.0.1:$PG_PORT")
 require_free "${NEEDED[@]}"
@@ -114,6 +121,9 @@ fi
 chmod 600 "$TOKEN_FILE"
 export FULCRUM_BOOTSTRAP_TOKEN_FILE="$TOKEN_FILE"
 
+# A small CA, the control plane's certificate (HTTPS and the gRPC port) and one per node, each made once.
+bash deploy/local/pki.sh "$PKI" "$NODE_ID" | sed 's/^/[run] /'
+
 if [[ -z "${FULCRUM_DB_URL:-}" ]]; then
   start postgres "$LOG_DIR/postgres.log" \
     java -cp "$TESTBED_JAR" io.fulcrum.testbed.postgres.EmbeddedPostgresMain \
@@ -125,16 +135,20 @@ if [[ -z "${FULCRUM_DB_URL:-}" ]]; then
   export FULCRUM_DB_PASSWORD="postgres"
 fi
 
-export QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_GRPC_SERVER_PORT="$GRPC_PORT"
-start control-plane "$LOG_DIR/control-plane.log" java @deploy/jvm/control-plane.options -jar "$CONTROL_PLANE_JAR"
+export QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_GRPC_SERVER_PORT="$GRPC_PORT" QUARKUS_HTTP_SSL_PORT="$HTTPS_PORT" \
+  QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT"
+# Only the control plane gets its TLS settings: the node is given its own files below.
+start control-plane "$LOG_DIR/control-plane.log" env FULCRUM_TLS_CERT="$PKI/control-plane.crt" \
+  FULCRUM_TLS_KEY="$PKI/control-plane.key" FULCRUM_NODE_CA="$PKI/ca.crt" \
+  java @deploy/jvm/control-plane.options -jar "$CONTROL_PLANE_JAR"
 CONTROL_PLANE_PID="$(last_pid)"
 deadline=$((SECONDS + 120))
-until curl -fsS -o /dev/null "$API/q/health/ready" 2>/dev/null; do
+until curl -fsS -o /dev/null "$MANAGEMENT/q/health/ready" 2>/dev/null; do
   kill -0 "$CONTROL_PLANE_PID" 2>/dev/null || { tail -n 40 "$LOG_DIR/control-plane.log" >&2; die "control plane exited; see $LOG_DIR/control-plane.log"; }
   (( SECONDS < deadline )) || die "control plane not ready within 120 s; see $LOG_DIR/control-plane.log"
   sleep 0.3
 done
-log "control plane ready: REST $API, gRPC 127.0.0.1:$GRPC_PORT"
+log "control plane ready: REST $API and https://127.0.0.1:$HTTPS_PORT, gRPC (mutual TLS) 127.0.0.1:$GRPC_PORT"
 
 # Each demo real server answers HTTP (TCP) and UDP datagrams on both ports.
 for server in "RAS_Server1 127.0.0.21" "RAS_Server2 127.0.0.22"; do
@@ -146,7 +160,8 @@ for server in "RAS_Server1 127.0.0.21" "RAS_Server2 127.0.0.22"; do
 done
 
 start "$NODE_ID" "$LOG_DIR/$NODE_ID.log" \
-  java @deploy/jvm/data-plane.options -jar "$DATA_PLANE_JAR" --node-id "$NODE_ID" --control-plane "127.0.0.1:$GRPC_PORT" \
+  java @deploy/jvm/data-plane.options -jar "$DATA_PLANE_JAR" --control-plane "127.0.0.1:$GRPC_PORT" \
+    --tls-ca "$PKI/ca.crt" --tls-cert "$PKI/nodes/$NODE_ID.crt" --tls-key "$PKI/nodes/$NODE_ID.key" \
     --state-dir "$FULCRUM_HOME/nodes/$NODE_ID"
 NODE_PID="$(last_pid)"
 await_line "$NODE_ID" "$NODE_PID" "$LOG_DIR/$NODE_ID.log" "fulcrum data plane node $NODE_ID started" 60
@@ -160,9 +175,11 @@ cat <<SUMMARY
 
 Fulcrum is running (FULCRUM_HOME=$FULCRUM_HOME).
 
-  REST API + Swagger UI   $API/q/swagger-ui
+  REST API + Swagger UI   $API/q/swagger-ui (plain HTTP answers loopback clients only)
+  REST API over HTTPS     https://127.0.0.1:$HTTPS_PORT (curl --cacert $PKI/ca.crt ...)
   admin token             $TOKEN_FILE (send it as: -H "Authorization: Bearer \$(cat $TOKEN_FILE)")
-  gRPC for nodes          127.0.0.1:$GRPC_PORT
+  health and metrics      $MANAGEMENT/q/health, $MANAGEMENT/q/metrics (no token; loopback only)
+  gRPC for nodes          127.0.0.1:$GRPC_PORT, mutual TLS: CA $PKI/ca.crt, node certificates in $PKI/nodes/
   PostgreSQL              ${FULCRUM_DB_URL}
   data-plane node         $NODE_ID (state in $FULCRUM_HOME/nodes/$NODE_ID)
   RAS-SG-HTTPS            127.0.0.10:8443 -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22 (port following)
@@ -181,6 +198,7 @@ Try:
   AUTH="Authorization: Bearer \$(cat $TOKEN_FILE)"
   curl -s -H "\$AUTH" $API/api/v1/overview
   curl -s -H "\$AUTH" $API/api/v1/nodes
+  curl -s --cacert $PKI/ca.crt -H "\$AUTH" https://127.0.0.1:$HTTPS_PORT/api/v1/virtual-services
   curl -s -X PATCH -H "\$AUTH" -H 'Content-Type: application/merge-patch+json' -d '{"state":"drain"}' \\
        $API/api/v1/virtual-services/RAS-Web-HTTP/real-servers/RAS_Server1
 

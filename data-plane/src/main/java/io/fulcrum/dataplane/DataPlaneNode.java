@@ -2,10 +2,12 @@ package io.fulcrum.dataplane;
 
 import io.fulcrum.dataplane.config.LastGoodSnapshotStore;
 import io.fulcrum.dataplane.controlplane.ControlPlaneClient;
+import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
 import io.fulcrum.dataplane.controlplane.NodeIdentity;
 import io.fulcrum.dataplane.controlplane.SnapshotApplier;
 import io.fulcrum.dataplane.report.StatusReporter;
 import io.fulcrum.dataplane.runtime.DataPlaneRuntime;
+import io.grpc.InsecureChannelCredentials;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -42,6 +44,7 @@ public final class DataPlaneNode implements AutoCloseable {
                 options.reportInterval());
         reporterRef[0] = reporter;
         this.client = new ControlPlaneClient(options.controlPlane(),
+                options.tls().map(ControlPlaneTls::credentials).orElseGet(InsecureChannelCredentials::create),
                 new NodeIdentity(options.nodeId(), hostname(), softwareVersion()), applier, reporter::reportSoon);
         clientRef[0] = client;
     }

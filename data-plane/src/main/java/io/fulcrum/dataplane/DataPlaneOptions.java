@@ -1,21 +1,30 @@
 package io.fulcrum.dataplane;
 
 import io.fulcrum.dataplane.config.DurationText;
+import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Command-line settings of a node; --node-id, --control-plane and --state-dir may also come from
- * FULCRUM_NODE_ID, FULCRUM_CONTROL_PLANE and FULCRUM_STATE_DIR (flags win).
+ * Command-line settings of a node; --node-id, --control-plane, --state-dir and the TLS files may also
+ * come from FULCRUM_NODE_ID, FULCRUM_CONTROL_PLANE, FULCRUM_STATE_DIR, FULCRUM_TLS_CA, FULCRUM_TLS_CERT
+ * and FULCRUM_TLS_KEY (flags win). With TLS the node id is the certificate's; --node-id may only repeat it.
  */
 record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Duration reportInterval,
-                        int ioThreads, Duration shutdownGrace) {
+                        int ioThreads, Duration shutdownGrace, Optional<ControlPlaneTls> tls) {
 
-    static final String USAGE = "usage: fulcrum-data-plane --node-id ID --control-plane HOST:PORT --state-dir DIR"
+    static final String USAGE = "usage: fulcrum-data-plane --control-plane HOST:PORT --state-dir DIR"
+            + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
             + " [--report-interval 1s] [--io-threads N] [--shutdown-grace 5s]";
+    private static final Set<String> FLAGS = Set.of("node-id", "control-plane", "state-dir", "report-interval",
+            "io-threads", "shutdown-grace", "tls-ca", "tls-cert", "tls-key");
 
     static DataPlaneOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
@@ -35,13 +44,13 @@ record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Durat
             } else {
                 throw new IllegalArgumentException(flag + " needs a value");
             }
-            if (!Map.of("node-id", 1, "control-plane", 1, "state-dir", 1, "report-interval", 1,
-                    "io-threads", 1, "shutdown-grace", 1).containsKey(name)) {
+            if (!FLAGS.contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
             }
             flags.put(name, value);
         }
-        String nodeId = required(flags, env, "node-id", "FULCRUM_NODE_ID");
+        Optional<ControlPlaneTls> tls = tls(flags, env);
+        String nodeId = nodeId(flags, env, tls);
         String controlPlane = required(flags, env, "control-plane", "FULCRUM_CONTROL_PLANE");
         if (!controlPlane.matches(".+:\\d{1,5}")) {
             throw new IllegalArgumentException("--control-plane '" + controlPlane + "' (expected HOST:PORT)");
@@ -60,7 +69,45 @@ record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Durat
                 throw new IllegalArgumentException("--io-threads '" + flags.get("io-threads") + "' (expected 1..1024)");
             }
         }
-        return new DataPlaneOptions(nodeId, controlPlane, stateDir, reportInterval, threads, grace);
+        return new DataPlaneOptions(nodeId, controlPlane, stateDir, reportInterval, threads, grace, tls);
+    }
+
+    /** All three TLS files, or none (plain text, which the control plane serves on loopback only). */
+    private static Optional<ControlPlaneTls> tls(Map<String, String> flags, Map<String, String> env) {
+        Optional<String> ca = optional(flags, env, "tls-ca", "FULCRUM_TLS_CA");
+        Optional<String> certificate = optional(flags, env, "tls-cert", "FULCRUM_TLS_CERT");
+        Optional<String> key = optional(flags, env, "tls-key", "FULCRUM_TLS_KEY");
+        if (ca.isEmpty() && certificate.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (ca.isEmpty() || certificate.isEmpty() || key.isEmpty()) {
+            throw new IllegalArgumentException("--tls-ca, --tls-cert and --tls-key go together");
+        }
+        for (String file : List.of(ca.get(), certificate.get(), key.get())) {
+            if (!Files.isReadable(Path.of(file))) {
+                throw new IllegalArgumentException("cannot read the TLS file " + file);
+            }
+        }
+        return Optional.of(new ControlPlaneTls(Path.of(ca.get()), Path.of(certificate.get()), Path.of(key.get())));
+    }
+
+    private static String nodeId(Map<String, String> flags, Map<String, String> env, Optional<ControlPlaneTls> tls) {
+        if (tls.isEmpty()) {
+            return required(flags, env, "node-id", "FULCRUM_NODE_ID");
+        }
+        String certified = tls.get().nodeId();
+        Optional<String> given = optional(flags, env, "node-id", "FULCRUM_NODE_ID");
+        if (given.isPresent() && !given.get().equals(certified)) {
+            throw new IllegalArgumentException("--node-id '" + given.get() + "' differs from the node id of the"
+                    + " certificate, '" + certified + "' (the control plane takes the certificate's)");
+        }
+        return certified;
+    }
+
+    private static Optional<String> optional(Map<String, String> flags, Map<String, String> env, String flag,
+                                             String variable) {
+        String value = flags.getOrDefault(flag, env.get(variable));
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 
     private static String required(Map<String, String> flags, Map<String, String> env, String flag, String variable) {

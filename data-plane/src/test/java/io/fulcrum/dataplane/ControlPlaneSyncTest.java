@@ -142,7 +142,7 @@ class ControlPlaneSyncTest {
 
     private DataPlaneNode startNode() {
         DataPlaneOptions options = new DataPlaneOptions("node-t", "127.0.0.1:" + controlPort, stateDir,
-                Duration.ofMillis(100), 2, Duration.ofSeconds(1));
+                Duration.ofMillis(100), 2, Duration.ofSeconds(1), java.util.Optional.empty());
         DataPlaneNode started = new DataPlaneNode(options);
         started.start();
         return started;

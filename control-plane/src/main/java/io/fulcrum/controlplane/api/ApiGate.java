@@ -168,7 +168,7 @@ public class ApiGate implements ContainerRequestFilter {
     }
 
     /** Request text as it may appear in an answer: short, without control characters. */
-    static String shown(String text) {
+    public static String shown(String text) {
         String cut = text.length() > 80 ? text.substring(0, 77) + "..." : text;
         StringBuilder out = new StringBuilder();
         cut.codePoints().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c)

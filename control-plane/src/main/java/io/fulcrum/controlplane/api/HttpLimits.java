@@ -35,7 +35,7 @@ public class HttpLimits {
         router.route().order(ORDER).handler(this::check);
         ROUTER_ERRORS.forEach((status, problem) -> router.errorHandler(status, context -> {
             if (!context.response().headWritten()) {
-                send(context.request(), ProblemException.http(status, problem[0], problem[1], problem[2], problem[3]));
+                answer(context.request(), ProblemException.http(status, problem[0], problem[1], problem[2], problem[3]));
             }
         }));
     }
@@ -43,7 +43,7 @@ public class HttpLimits {
     private void check(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (request.uri().length() > Limits.URI_BYTES) {
-            send(request, ProblemException.http(414, "uri-too-long", "URI too long", "uri",
+            answer(request, ProblemException.http(414, "uri-too-long", "URI too long", "uri",
                     "the request target is " + request.uri().length() + " bytes; at most " + Limits.URI_BYTES
                             + " are accepted"));
             return;
@@ -53,7 +53,7 @@ public class HttpLimits {
             headerBytes += header.getKey().length() + header.getValue().length() + 4;
         }
         if (headerBytes > Limits.HEADER_BYTES) {
-            send(request, ProblemException.http(431, "headers-too-large", "Request header fields too large", "headers",
+            answer(request, ProblemException.http(431, "headers-too-large", "Request header fields too large", "headers",
                     "the header section is " + headerBytes + " bytes; at most " + Limits.HEADER_BYTES
                             + " are accepted"));
             return;
@@ -62,12 +62,12 @@ public class HttpLimits {
         if (length != null) {
             int limit = bodyLimit(request);
             if (!length.matches("[0-9]{1,18}")) {
-                send(request, ProblemException.malformed("Content-Length", "Content-Length: "
+                answer(request, ProblemException.malformed("Content-Length", "Content-Length: "
                         + ApiGate.shown(length) + " (expected a number of bytes)"));
                 return;
             }
             if (Long.parseLong(length) > limit) {
-                send(request, ProblemException.tooLarge("body", "the body is " + length + " bytes; "
+                answer(request, ProblemException.tooLarge("body", "the body is " + length + " bytes; "
                         + request.method() + " " + request.path() + " accepts at most " + limit));
                 return;
             }
@@ -81,7 +81,8 @@ public class HttpLimits {
         return "/api/v1/config".equals(path) ? Limits.DOCUMENT_BODY_BYTES : Limits.RESOURCE_BODY_BYTES;
     }
 
-    private static void send(HttpServerRequest request, ProblemException problem) {
+    /** Answers the request with the problem before any other route runs; 413, 414 and 431 close the connection. */
+    public static void answer(HttpServerRequest request, ProblemException problem) {
         HttpServerResponse response = request.response();
         response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
         problem.headers().forEach(response::putHeader);

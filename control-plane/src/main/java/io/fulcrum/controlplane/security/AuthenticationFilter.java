@@ -17,7 +17,8 @@ import java.util.OptionalLong;
 /**
  * Authenticates every /api request and checks the role its operation needs ({@link RequiresRole}):
  * 429 while the client address is throttled, 401 with a Bearer challenge without a live token,
- * 403 when the token's role is too weak. Runs after ApiGate, on the request's worker thread, since
+ * 403 when the token's role is too weak. A bearer that is a JWT goes to single sign-on
+ * ({@link OidcTokens}) when an issuer is configured; anything else must be an API token. Runs after ApiGate, on the request's worker thread, since
  * a token check reads the database.
  */
 @Provider
@@ -34,6 +35,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     Caller caller;
     @Inject
     FailedAuthentications failures;
+    @Inject
+    OidcTokens oidc;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -67,6 +70,9 @@ public class AuthenticationFilter implements ContainerRequestFilter {
         Optional<ApiTokens.Holder> holder = Optional.empty();
         if (headers.size() == 1 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String secret = header.substring(7).trim();
+            if (oidc.enabled() && OidcTokens.looksLikeJwt(secret)) {
+                return signedIn(secret, address, now);
+            }
             holder = TokenSecrets.wellFormed(secret) ? tokens.authenticate(secret) : Optional.empty();
         }
         if (holder.isEmpty()) {
@@ -75,5 +81,20 @@ public class AuthenticationFilter implements ContainerRequestFilter {
                     "Authorization: not a live token (unknown, revoked or expired, or not Bearer <token>)");
         }
         return holder.get();
+    }
+
+    private ApiTokens.Holder signedIn(String jwt, String address, long now) {
+        OidcTokens.User user;
+        try {
+            user = oidc.authenticate(jwt);
+        } catch (OidcTokens.Refused refused) {
+            failures.failed(address, now);
+            throw ProblemException.unauthorized("invalid_token", "Authorization: " + refused.getMessage());
+        }
+        if (user.role().isEmpty()) {
+            throw ProblemException.forbidden("Authorization", user.name() + " has no Fulcrum role (viewer, operator"
+                    + " or admin) in the token's " + oidc.roleClaim() + " claim");
+        }
+        return new ApiTokens.Holder(user.name(), user.role().get());
     }
 }

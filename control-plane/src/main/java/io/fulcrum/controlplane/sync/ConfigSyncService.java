@@ -3,6 +3,7 @@ package io.fulcrum.controlplane.sync;
 import io.fulcrum.proto.v1.ConfigSyncGrpc;
 import io.fulcrum.proto.v1.ControlMessage;
 import io.fulcrum.proto.v1.NodeMessage;
+import io.fulcrum.controlplane.security.NodeCertificates;
 import io.quarkus.grpc.GrpcService;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
@@ -16,6 +17,6 @@ public class ConfigSyncService extends ConfigSyncGrpc.ConfigSyncImplBase {
 
     @Override
     public StreamObserver<NodeMessage> sync(StreamObserver<ControlMessage> responseObserver) {
-        return new NodeStream(registry, responseObserver);
+        return new NodeStream(registry, responseObserver, NodeCertificates.current());
     }
 }

@@ -1,10 +1,12 @@
 package io.fulcrum.controlplane.sync;
 
+import io.fulcrum.controlplane.api.ApiGate;
 import io.fulcrum.proto.v1.ControlMessage;
 import io.fulcrum.proto.v1.NodeMessage;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,12 +19,15 @@ final class NodeStream implements StreamObserver<NodeMessage> {
 
     private final NodeRegistry registry;
     private final StreamObserver<ControlMessage> out;
+    /** The node id the peer's certificate names; empty over plain text (loopback only). */
+    private final Optional<String> certifiedNodeId;
     private NodeSession session;
     private boolean rejected;
 
-    NodeStream(NodeRegistry registry, StreamObserver<ControlMessage> out) {
+    NodeStream(NodeRegistry registry, StreamObserver<ControlMessage> out, Optional<String> certifiedNodeId) {
         this.registry = registry;
         this.out = out;
+        this.certifiedNodeId = certifiedNodeId;
     }
 
     @Override
@@ -35,6 +40,15 @@ final class NodeStream implements StreamObserver<NodeMessage> {
                 rejected = true;
                 out.onError(Status.INVALID_ARGUMENT
                         .withDescription("the first message must be a NodeHello with a node_id").asRuntimeException());
+                return;
+            }
+            String claimed = message.getHello().getNodeId();
+            if (certifiedNodeId.isPresent() && !certifiedNodeId.get().equals(claimed)) {
+                rejected = true;
+                LOG.warnf("Refused a node whose certificate names %s but whose hello claims %s",
+                        certifiedNodeId.get(), ApiGate.shown(claimed));
+                out.onError(Status.PERMISSION_DENIED.withDescription("the client certificate names node "
+                        + certifiedNodeId.get() + ", not " + ApiGate.shown(claimed)).asRuntimeException());
                 return;
             }
             session = registry.connect(message.getHello(), out);

@@ -8,6 +8,8 @@ import io.fulcrum.proto.v1.NodeReport;
 import io.fulcrum.proto.v1.Snapshot;
 import io.fulcrum.proto.v1.SnapshotAck;
 import io.fulcrum.proto.v1.SnapshotNack;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -19,19 +21,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A data-plane node as the tests play it: a real grpc-java client on the control plane's gRPC port. */
-final class NodeClient implements AutoCloseable {
+public final class NodeClient implements AutoCloseable {
 
     static final int GRPC_PORT = 9091;
 
     private final ManagedChannel channel;
     private final StreamObserver<NodeMessage> requests;
     private final BlockingQueue<Snapshot> snapshots = new LinkedBlockingQueue<>();
-    final CompletableFuture<Status> closed = new CompletableFuture<>();
+    public final CompletableFuture<Status> closed = new CompletableFuture<>();
     private final boolean autoAck;
 
     private NodeClient(NodeHello hello, boolean autoAck) {
+        this(ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build(), hello, autoAck);
+    }
+
+    private NodeClient(ManagedChannel channel, NodeHello hello, boolean autoAck) {
         this.autoAck = autoAck;
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+        this.channel = channel;
         requests = ConfigSyncGrpc.newStub(channel).sync(new StreamObserver<>() {
             @Override
             public void onNext(ControlMessage message) {
@@ -67,8 +73,14 @@ final class NodeClient implements AutoCloseable {
         return new NodeClient(hello, false);
     }
 
+    /** A node that says hello as {@code nodeId} over a channel with these credentials (e.g. mutual TLS). */
+    public static NodeClient connectWith(ChannelCredentials credentials, String nodeId) {
+        return new NodeClient(Grpc.newChannelBuilderForAddress("localhost", GRPC_PORT, credentials).build(),
+                NodeHello.newBuilder().setNodeId(nodeId).setHostname("test-host").build(), true);
+    }
+
     /** The next snapshot received, or an AssertionError when none arrives in time. */
-    Snapshot next(Duration timeout) throws InterruptedException {
+    public Snapshot next(Duration timeout) throws InterruptedException {
         Snapshot snapshot = snapshots.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (snapshot == null) {
             throw new AssertionError("no snapshot within " + timeout);

@@ -5,6 +5,7 @@ import io.fulcrum.proto.v1.ConfigSyncGrpc;
 import io.fulcrum.proto.v1.ControlMessage;
 import io.fulcrum.proto.v1.NodeHello;
 import io.fulcrum.proto.v1.NodeMessage;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -51,7 +52,13 @@ public final class ControlPlaneClient implements AutoCloseable {
      *                  (e.g. to report the new version soon)
      */
     public ControlPlaneClient(String target, NodeIdentity identity, SnapshotApplier applier, Runnable onApplied) {
-        this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+        this(target, InsecureChannelCredentials.create(), identity, applier, onApplied);
+    }
+
+    /** @param credentials plain text, or mutual TLS (ControlPlaneTls) */
+    public ControlPlaneClient(String target, ChannelCredentials credentials, NodeIdentity identity,
+                              SnapshotApplier applier, Runnable onApplied) {
+        this.channel = Grpc.newChannelBuilder(target, credentials)
                 .maxInboundMessageSize(MAX_SNAPSHOT_BYTES)
                 // Notices a control plane that vanished without closing the connection. gRPC servers
                 // refuse pings more often than every 5 minutes by default, hence 6.
@@ -121,13 +128,22 @@ public final class ControlPlaneClient implements AutoCloseable {
 
         @Override
         public void onError(Throwable error) {
-            ended(session, startedAt, error.toString());
+            ended(session, startedAt, describe(error));
         }
 
         @Override
         public void onCompleted() {
             ended(session, startedAt, "stream completed by the control plane");
         }
+    }
+
+    /** The status and, for a refused handshake, what TLS said (a certificate refused, or not trusted). */
+    static String describe(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == error || root.getMessage() == null ? error.toString() : error + ": " + root.getMessage();
     }
 
     private void handleSnapshot(SyncSession from, io.fulcrum.proto.v1.Snapshot snapshot) {

@@ -69,13 +69,21 @@ public final class FulcrumApi {
         return send("DELETE", path, HttpRequest.BodyPublishers.noBody(), null);
     }
 
-    /** Polls the readiness endpoint until it answers 200 or the deadline passes; true when ready. */
+    /**
+     * Polls until the API answers an authenticated read of the overview (which needs the database) with
+     * 200, or the deadline passes; true when ready. Health itself lives on the management port.
+     */
     public boolean awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             try {
-                if (get("/q/health/ready").status() == 200) {
+                ApiResponse overview = get("/api/v1/overview");
+                if (overview.status() == 200) {
                     return true;
+                }
+                if (overview.status() == 401 || overview.status() == 403) {
+                    throw new IllegalStateException("the API refused the token (" + overview.status() + "): "
+                            + overview.body());
                 }
             } catch (UncheckedIOException notYetListening) {
                 // connection refused while the control plane starts: keep polling until the deadline

@@ -3,6 +3,7 @@ package io.fulcrum.testbed.e2e;
 import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.ManagedProcess;
 import io.fulcrum.testbed.e2e.harness.UdpClient;
+import io.fulcrum.testbed.e2e.harness.TrustedCa;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,9 +46,13 @@ class RunScriptIT {
                 && Files.isRegularFile(Path.of(System.getProperty("fulcrum.dataPlane.jar"))),
                 "package the planes first, so run.sh does not build");
         int httpPort = FreePorts.on("127.0.0.1");
+        int httpsPort = FreePorts.on("127.0.0.1");
+        int managementPort = FreePorts.on("127.0.0.1");
         Map<String, String> env = Map.of(
                 "FULCRUM_HOME", home.toString(),
                 "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
+                "QUARKUS_HTTP_SSL_PORT", Integer.toString(httpsPort),
+                "QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort),
                 "QUARKUS_GRPC_SERVER_PORT", Integer.toString(FreePorts.on("127.0.0.1")),
                 "FULCRUM_PG_PORT", Integer.toString(FreePorts.on("127.0.0.1")));
 
@@ -79,6 +84,21 @@ class RunScriptIT {
             assertEquals(200, http.send(HttpRequest.newBuilder(overview)
                     .header("Authorization", "Bearer " + Files.readString(tokenFile).trim()).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            // HTTPS with the local CA, as the summary's curl --cacert shows; health and metrics without a token.
+            Path pki = home.resolve("pki");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(pki.resolve("ca.key"))));
+            assertEquals(200, TrustedCa.httpClient(pki.resolve("ca.crt")).send(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + httpsPort + "/api/v1/virtual-services"))
+                    .header("Authorization", "Bearer " + Files.readString(tokenFile).trim()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                    + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            // The node reached the control plane over mutual TLS, under the id of its certificate.
+            String controlPlaneLog = Files.readString(home.resolve("logs").resolve("control-plane.log"));
+            assertTrue(controlPlaneLog.contains("nodes connect with mutual TLS")
+                    && controlPlaneLog.contains("Node node-1 connected"), controlPlaneLog);
 
             run.close();
             assertFalse(run.isAlive(), "run.sh exits on TERM");

@@ -22,15 +22,21 @@ public final class DataPlaneNode implements AutoCloseable {
     }
 
     public static DataPlaneNode start(Path jar, String id, String controlPlane, Path workDir) {
+        return start(jar, id, controlPlane, workDir, List.of());
+    }
+
+    /** Starts with these extra command-line flags (e.g. the TLS files). */
+    public static DataPlaneNode start(Path jar, String id, String controlPlane, Path workDir, List<String> flags) {
         Path stateDir = workDir.resolve("state-" + id);
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ManagedProcess process = ManagedProcess.start(id,
-                List.of(ManagedProcess.java(), "-Xmx256m", "-jar", jar.toString(),
-                        "--node-id", id, "--control-plane", controlPlane, "--state-dir", stateDir.toString()),
+        List<String> command = new java.util.ArrayList<>(List.of(ManagedProcess.java(), "-Xmx256m", "-jar", jar.toString(),
+                "--node-id", id, "--control-plane", controlPlane, "--state-dir", stateDir.toString()));
+        command.addAll(flags);
+        ManagedProcess process = ManagedProcess.start(id, command,
                 Map.of(), workDir.resolve(id + ".log"));
         try {
             process.awaitOutput("fulcrum data plane node " + id + " started", START_TIMEOUT);

@@ -1,0 +1,97 @@
+package io.fulcrum.dataplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node's TLS settings: all three files or none, and the node id is the certificate's. */
+class DataPlaneOptionsTest {
+
+    @TempDir
+    static Path pki;
+
+    /** Certificates as the local run command makes them (deploy/local/pki.sh). */
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        Process script = new ProcessBuilder("bash", Path.of("..", "deploy", "local", "pki.sh").toString(),
+                pki.toString(), "node-7").redirectErrorStream(true).start();
+        String output = new String(script.getInputStream().readAllBytes());
+        assertTrue(script.waitFor(60, TimeUnit.SECONDS), "pki.sh did not finish");
+        assertEquals(0, script.exitValue(), output);
+    }
+
+    private static String[] args(String... extra) {
+        List<String> all = new java.util.ArrayList<>(List.of("--control-plane", "127.0.0.1:9090", "--state-dir", "/tmp/x"));
+        all.addAll(List.of(extra));
+        return all.toArray(String[]::new);
+    }
+
+    private static String[] tls(String... extra) {
+        List<String> all = new java.util.ArrayList<>(List.of(
+                "--tls-ca", pki.resolve("ca.crt").toString(),
+                "--tls-cert", pki.resolve("nodes/node-7.crt").toString(),
+                "--tls-key", pki.resolve("nodes/node-7.key").toString()));
+        all.addAll(List.of(extra));
+        return args(all.toArray(String[]::new));
+    }
+
+    @Test
+    void withTlsTheNodeIdIsTheCertificates() {
+        DataPlaneOptions options = DataPlaneOptions.parse(tls(), Map.of());
+        assertEquals("node-7", options.nodeId());
+        assertTrue(options.tls().isPresent());
+    }
+
+    @Test
+    void aNodeIdThatRepeatsTheCertificatesIsAccepted() {
+        assertEquals("node-7", DataPlaneOptions.parse(tls("--node-id", "node-7"), Map.of()).nodeId());
+    }
+
+    @Test
+    void aNodeIdOtherThanTheCertificatesIsRefused() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> DataPlaneOptions.parse(tls("--node-id", "node-8"), Map.of()));
+        assertTrue(refused.getMessage().contains("'node-7'"), refused.getMessage());
+    }
+
+    @Test
+    void theTlsFilesGoTogether() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> DataPlaneOptions.parse(
+                args("--tls-ca", pki.resolve("ca.crt").toString(), "--node-id", "n"), Map.of()));
+        assertTrue(refused.getMessage().contains("go together"), refused.getMessage());
+    }
+
+    @Test
+    void aMissingTlsFileIsNamed() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> DataPlaneOptions.parse(
+                args("--tls-ca", pki.resolve("missing.crt").toString(),
+                        "--tls-cert", pki.resolve("nodes/node-7.crt").toString(),
+                        "--tls-key", pki.resolve("nodes/node-7.key").toString()), Map.of()));
+        assertTrue(refused.getMessage().contains("missing.crt"), refused.getMessage());
+    }
+
+    @Test
+    void theTlsFilesMayComeFromTheEnvironment() {
+        DataPlaneOptions options = DataPlaneOptions.parse(args(), Map.of(
+                "FULCRUM_TLS_CA", pki.resolve("ca.crt").toString(),
+                "FULCRUM_TLS_CERT", pki.resolve("nodes/node-7.crt").toString(),
+                "FULCRUM_TLS_KEY", pki.resolve("nodes/node-7.key").toString()));
+        assertEquals("node-7", options.nodeId());
+    }
+
+    @Test
+    void withoutTlsANodeIdIsRequired() {
+        assertThrows(IllegalArgumentException.class, () -> DataPlaneOptions.parse(args(), Map.of()));
+        assertTrue(DataPlaneOptions.parse(args("--node-id", "n"), Map.of()).tls().isEmpty());
+        assertTrue(Files.exists(pki.resolve("ca.crt")));
+    }
+}
