@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 // A child JVM that never prints its start line must fail the test, not hang the build.
@@ -47,9 +48,21 @@ class DataPlaneProcessTest {
                 seen.add(line);
             }
             assertEquals("fulcrum data plane node n1 started", line, "output: " + seen);
+            StringBuilder later = new StringBuilder();
+            Thread reader = new Thread(() -> output.lines().forEach(more -> later.append(more).append('\n')));
+            reader.start();
+            // A few seconds without a control plane: several refused attempts, one line about them.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            while (System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
+            }
             process.destroy();
             assertTrue(process.waitFor(15, TimeUnit.SECONDS), "exits after SIGTERM");
             assertEquals(0, process.exitValue());
+            reader.join(10_000);
+            String rest = String.join("\n", seen) + "\n" + later;
+            assertEquals(1, rest.split("control plane stream ended", -1).length - 1, rest);
+            assertFalse(rest.contains("Exception\n") || rest.contains("\tat "), "no stack trace on SIGTERM:\n" + rest);
         } finally {
             process.destroyForcibly();
         }

@@ -4,9 +4,11 @@ import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.health.Health;
 import io.fulcrum.dataplane.health.HealthTransition;
+import io.fulcrum.dataplane.health.PassiveFailures;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Runtime state of one real server: its current settings, observed health and connection
@@ -27,6 +29,9 @@ public final class RealServer {
     private final LongAdder connectFailures = new LongAdder();
     private final LongAdder datagramsIn = new LongAdder();
     private final LongAdder datagramsOut = new LongAdder();
+
+    private final PassiveFailures passive = new PassiveFailures();
+    private volatile Consumer<String> ejector;
 
     public RealServer(RealServerConfig config) {
         this.config = config;
@@ -137,6 +142,31 @@ public final class RealServer {
 
     public void retire() {
         retired = true;
+    }
+
+    /** Where an episode of passive failures goes (the server's health checker); set once, before traffic. */
+    public void onPassiveFailure(Consumer<String> ejector) {
+        this.ejector = ejector;
+    }
+
+    /**
+     * Real traffic to it failed for a reason that is the server's (refused, unreachable, timed out),
+     * never a local one; the third in a row without an answer asks for its ejection.
+     */
+    public void upstreamFailed(String reason) {
+        Consumer<String> sink = ejector;
+        if (passive.failed() && sink != null) {
+            sink.accept(PassiveFailures.THRESHOLD + " in a row: " + reason);
+        }
+    }
+
+    /** Real traffic to it was answered (a connect succeeded, a datagram came back). */
+    public void upstreamAnswered() {
+        passive.answered();
+    }
+
+    public PassiveFailures passiveFailures() {
+        return passive;
     }
 
     public boolean retired() {

@@ -15,6 +15,7 @@ import io.grpc.stub.ClientResponseObserver;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +23,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Holds one Sync stream to the control plane: says hello, applies every snapshot it receives
  * (in order, on one thread) and answers it, sends reports, and reconnects forever with capped,
- * jittered backoff while the node keeps serving what it has.
+ * jittered backoff while the node keeps serving what it has. The backoff is this class's alone:
+ * each attempt first resets the channel's own connect backoff, which would otherwise grow to two
+ * minutes during a long outage and delay the reconnect long after the control plane is back.
+ * An outage is logged when it starts, when its reason changes, and when it ends.
  */
 public final class ControlPlaneClient implements AutoCloseable {
     static final Duration MIN_BACKOFF = Duration.ofMillis(200);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** A control plane that is reachable again is reached within this (plus one connect). */
+    static final Duration MAX_BACKOFF = Duration.ofMillis(1500);
+    /** A stream open this long counts as established: the outage (if any) is over. */
+    static final Duration ESTABLISHED = Duration.ofSeconds(2);
     // Full snapshots of large configurations exceed gRPC's 4 MiB default.
     static final int MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
     static final Duration APPLIED_QUIET = Duration.ofMillis(200);
@@ -45,6 +52,10 @@ public final class ControlPlaneClient implements AutoCloseable {
     private volatile SyncSession session;
     // Touched only on the worker thread.
     private ScheduledFuture<?> pendingApplied;
+    /** When the current outage began (nanoTime), or 0 while connected; touched only on the worker thread. */
+    private long outageSince;
+    private String outageReason;
+    private int failedAttempts;
     private volatile boolean closed;
 
     /**
@@ -92,10 +103,12 @@ public final class ControlPlaneClient implements AutoCloseable {
         if (closed) {
             return;
         }
-        long startedAt = System.nanoTime();
-        ResponseHandler handler = new ResponseHandler(startedAt);
+        // Connect now, not when gRPC's own (exponential, up to 120 s) reconnect timer says so.
+        channel.resetConnectBackoff();
+        ResponseHandler handler = new ResponseHandler();
         ConfigSyncGrpc.newStub(channel).sync(handler);
         session = handler.session;
+        worker.schedule(() -> established(handler.session), ESTABLISHED.toMillis(), TimeUnit.MILLISECONDS);
         handler.session.send(NodeMessage.newBuilder().setHello(NodeHello.newBuilder()
                 .setNodeId(identity.nodeId())
                 .setAppliedVersion(applier.appliedVersion())
@@ -106,12 +119,7 @@ public final class ControlPlaneClient implements AutoCloseable {
 
     /** Receives what the control plane sends on one stream. */
     private final class ResponseHandler implements ClientResponseObserver<NodeMessage, ControlMessage> {
-        private final long startedAt;
         private SyncSession session;
-
-        ResponseHandler(long startedAt) {
-            this.startedAt = startedAt;
-        }
 
         @Override
         public void beforeStart(ClientCallStreamObserver<NodeMessage> requests) {
@@ -122,18 +130,29 @@ public final class ControlPlaneClient implements AutoCloseable {
         public void onNext(ControlMessage message) {
             if (message.hasSnapshot()) {
                 io.fulcrum.proto.v1.Snapshot snapshot = message.getSnapshot();
-                worker.execute(() -> handleSnapshot(session, snapshot));
+                onWorker(() -> handleSnapshot(session, snapshot));
             }
         }
 
         @Override
         public void onError(Throwable error) {
-            ended(session, startedAt, describe(error));
+            ended(session, describe(error));
         }
 
         @Override
         public void onCompleted() {
-            ended(session, startedAt, "stream completed by the control plane");
+            ended(session, "stream completed by the control plane");
+        }
+    }
+
+    /** Runs on the worker thread; once closed (a stream ending as the node stops) there is nothing to do. */
+    private void onWorker(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            if (!closed) {
+                throw stopping;
+            }
         }
     }
 
@@ -160,22 +179,43 @@ public final class ControlPlaneClient implements AutoCloseable {
         }
     }
 
-    private void ended(SyncSession mine, long startedAt, String why) {
+    // Runs on the worker thread.
+    private void established(SyncSession mine) {
+        if (session != mine || mine.ended() || closed) {
+            return;
+        }
+        backoff.reset();
+        if (outageSince != 0) {
+            LOG.log(Level.INFO, "control plane stream restored after "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageSince) + "ms (" + failedAttempts
+                    + " failed attempts)");
+        }
+        outageSince = 0;
+        outageReason = null;
+        failedAttempts = 0;
+    }
+
+    private void ended(SyncSession mine, String why) {
         mine.markEnded();
-        worker.execute(() -> {
+        onWorker(() -> {
             if (session == mine) {
                 session = null;
             }
             if (closed) {
                 return;
             }
-            // A stream that lived a while was healthy: start the backoff over.
-            if (System.nanoTime() - startedAt > TimeUnit.SECONDS.toNanos(10)) {
-                backoff.reset();
-            }
             Duration delay = backoff.next();
-            LOG.log(Level.WARNING, "control plane stream ended (" + why + "); reconnecting in "
-                    + delay.toMillis() + "ms");
+            failedAttempts++;
+            if (outageSince == 0) {
+                outageSince = System.nanoTime();
+                LOG.log(Level.WARNING, "control plane stream ended (" + why + "); retrying every "
+                        + MAX_BACKOFF.toMillis() + "ms at most, serving the last good configuration meanwhile");
+            } else if (!why.equals(outageReason)) {
+                LOG.log(Level.WARNING, "control plane still unreachable (" + why + ")");
+            } else {
+                LOG.log(Level.DEBUG, "control plane still unreachable (" + why + "); next attempt in " + delay.toMillis() + "ms");
+            }
+            outageReason = why;
             worker.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
         });
     }

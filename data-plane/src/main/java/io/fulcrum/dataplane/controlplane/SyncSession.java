@@ -50,4 +50,9 @@ final class SyncSession {
     synchronized void markEnded() {
         closed = true;
     }
+
+    /** Whether the stream ended, was closed, or failed a send. */
+    synchronized boolean ended() {
+        return closed;
+    }
 }

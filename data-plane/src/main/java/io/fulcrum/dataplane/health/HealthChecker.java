@@ -20,8 +20,17 @@ import java.util.function.Supplier;
  * Checks one real server on one event loop: a check starts only after the previous one ended
  * plus the interval, so checks never overlap; settings are read afresh for every check, so a
  * config change applies from the next one. The state machine is confined to the loop.
+ *
+ * <p>Passive failures ({@link PassiveFailures}) eject the server: it goes down at once and stays
+ * down, unchecked, for 30 s, longer for each ejection soon after the last (up to 5 min); then the
+ * checks decide again (rise successes bring it up). A check that cannot see the failure (a ping to
+ * a host whose UDP service died) so cannot undo it at once.
  */
 public final class HealthChecker {
+    static final long BASE_EJECTION_MILLIS = 30_000;
+    static final long MAX_EJECTION_MILLIS = 300_000;
+    private static final System.Logger LOG = System.getLogger(HealthChecker.class.getName());
+
     private final RealServer server;
     private final Supplier<HealthCheckConfig> settings;
     private final IntSupplier servicePort;
@@ -30,19 +39,26 @@ public final class HealthChecker {
     private final LongSupplier clockMillis;
     private final Supplier<IcmpPinger> pinger;
     private final HealthStateMachine machine = new HealthStateMachine();
+    private final EjectionBudget budget;
     private volatile boolean stopped;
     private ScheduledFuture<?> next;
+    // Loop-confined: the current ejection, if any, and how many came in a row.
+    private boolean ejected;
+    private long ejectedUntilMillis;
+    private long lastEjectionMillis;
+    private int ejections;
 
     public HealthChecker(RealServer server, Supplier<HealthCheckConfig> settings, IntSupplier servicePort,
                          EventLoop loop, HealthListener listener, LongSupplier clockMillis) {
-        this(server, settings, servicePort, loop, listener, clockMillis, IcmpPinger::shared);
+        this(server, settings, servicePort, loop, listener, clockMillis, IcmpPinger::shared, new EjectionBudget());
     }
 
     /** With a given pinger (the node's shared one is opened only when a ping check first runs). */
     public HealthChecker(RealServer server, Supplier<HealthCheckConfig> settings, IntSupplier servicePort,
                          EventLoop loop, HealthListener listener, LongSupplier clockMillis,
-                         Supplier<IcmpPinger> pinger) {
+                         Supplier<IcmpPinger> pinger, EjectionBudget budget) {
         this.pinger = pinger;
+        this.budget = budget;
         this.server = server;
         this.settings = settings;
         this.servicePort = servicePort;
@@ -61,7 +77,41 @@ public final class HealthChecker {
             if (next != null) {
                 next.cancel(false);
             }
+            endEjection();
         });
+    }
+
+    /** An episode of passive failures: takes the server down now, if the service's budget allows. */
+    public void eject(String reason) {
+        loop.execute(() -> ejectOnLoop(reason));
+    }
+
+    private void ejectOnLoop(String reason) {
+        if (stopped || ejected || server.config().state() == AdminState.HALT) {
+            return;
+        }
+        if (!budget.tryEject()) {
+            LOG.log(System.Logger.Level.DEBUG, "not ejecting " + server + " (" + reason + "): half of its virtual"
+                    + " service's real servers are out already");
+            server.passiveFailures().reset();
+            return;
+        }
+        long now = clockMillis.getAsLong();
+        ejections = now - lastEjectionMillis > MAX_EJECTION_MILLIS ? 1 : ejections + 1;
+        lastEjectionMillis = now;
+        long hold = Math.min(MAX_EJECTION_MILLIS, BASE_EJECTION_MILLIS * ejections);
+        ejected = true;
+        ejectedUntilMillis = now + hold;
+        String why = "passive: " + reason + "; checked again in " + hold / 1000 + "s";
+        machine.force(Health.DOWN, why, now).ifPresentOrElse(this::emit, () -> server.explainHealth(why));
+    }
+
+    private void endEjection() {
+        if (ejected) {
+            ejected = false;
+            budget.returned();
+            server.passiveFailures().reset();
+        }
     }
 
     private void runCheck() {
@@ -72,6 +122,13 @@ public final class HealthChecker {
         if (server.config().state() == AdminState.HALT) {
             scheduleNext(config);
             return;
+        }
+        if (ejected) {
+            if (clockMillis.getAsLong() < ejectedUntilMillis) {
+                scheduleNext(config);
+                return;
+            }
+            endEjection();
         }
         switch (config.type()) {
             case NONE -> {

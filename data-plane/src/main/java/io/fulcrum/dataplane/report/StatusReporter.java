@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -27,6 +28,8 @@ public final class StatusReporter implements AutoCloseable {
         return thread;
     });
 
+    private volatile boolean closed;
+
     public StatusReporter(Supplier<NodeStatus> status, Consumer<NodeStatus> sink, Duration interval) {
         this.status = status;
         this.sink = sink;
@@ -40,11 +43,16 @@ public final class StatusReporter implements AutoCloseable {
 
     /** Asks for a report soon; calls within the debounce window share one report. */
     public void reportSoon() {
-        if (urgentPending.compareAndSet(false, true)) {
+        if (closed || !urgentPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             timer.schedule(() -> {
                 urgentPending.set(false);
                 send();
             }, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // Closed meanwhile: health transitions of a node that is stopping are not reported.
         }
     }
 
@@ -59,6 +67,7 @@ public final class StatusReporter implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
     }
 }

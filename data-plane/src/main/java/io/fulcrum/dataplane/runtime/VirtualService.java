@@ -8,7 +8,9 @@ import io.fulcrum.dataplane.config.RealServerConfig;
 import io.fulcrum.dataplane.config.RealServerKey;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.Health;
+import io.fulcrum.dataplane.health.EjectionBudget;
 import io.fulcrum.dataplane.health.HealthChecker;
+import io.fulcrum.dataplane.health.icmp.IcmpPinger;
 import io.fulcrum.dataplane.health.HealthListener;
 import io.fulcrum.dataplane.health.HealthTransition;
 import io.fulcrum.dataplane.proxy.ProxiedService;
@@ -46,6 +48,7 @@ final class VirtualService implements ProxiedService {
     private final UdpForwarder udp;
     private final Map<RealServerKey, RealServer> realServers = new LinkedHashMap<>();
     private final Map<RealServerKey, HealthChecker> checkers = new HashMap<>();
+    private final EjectionBudget ejections = new EjectionBudget();
     private volatile VirtualServiceConfig config;
     private ListenerSet listeners;
 
@@ -92,7 +95,8 @@ final class VirtualService implements ProxiedService {
                 server = new RealServer(serverConfig);
                 HealthChecker checker = new HealthChecker(server, () -> this.config.healthCheck(),
                         () -> this.config.ports().get(0), (EventLoop) group.next(), this::onHealthTransition,
-                        clockMillis);
+                        clockMillis, IcmpPinger::shared, ejections);
+                server.onPassiveFailure(checker::eject);
                 checkers.put(serverConfig.key(), checker);
                 checker.start();
             } else {
@@ -103,6 +107,7 @@ final class VirtualService implements ProxiedService {
         realServers.forEach((key, gone) -> retire(key, gone));
         realServers.clear();
         realServers.putAll(kept);
+        ejections.servers(kept.size());
         selector.update(new ArrayList<>(kept.values()), newConfig.algorithm(), newConfig.persistence());
         kept.values().stream()
                 .filter(server -> server.config().state() == AdminState.HALT)

@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 class ControlPlaneClientTest {
@@ -39,6 +41,40 @@ class ControlPlaneClientTest {
                 while (System.nanoTime() < until) {
                     assertEquals(1, appliedCallbacks.get());
                     LockSupport.parkNanos(2_000_000);
+                }
+            } finally {
+                applier.close();
+            }
+        }
+    }
+
+    /**
+     * gRPC's channel backs off exponentially (1 s, 1.6 s, 2.6 s, ... up to 120 s) while the control plane is
+     * down; after 20 s its next attempt would come about 6 s after the control plane returned. The node's
+     * own capped backoff must win: connected again within 2 s of the port listening.
+     */
+    @Test
+    void reconnectsWithinTwoSecondsOfTheControlPlaneReturning(@TempDir Path stateDir) throws Exception {
+        int port = FreePorts.next();
+        try (RuntimeFixture fixture = new RuntimeFixture()) {
+            SnapshotApplier applier = new SnapshotApplier(fixture.runtime, new LastGoodSnapshotStore(stateDir));
+            try (ControlPlaneClient client = new ControlPlaneClient("127.0.0.1:" + port,
+                    new NodeIdentity("node-outage", "host", "test"), applier, () -> { })) {
+                try (FakeControlPlane controlPlane = new FakeControlPlane(port)) {
+                    client.start();
+                    controlPlane.await("hello", NodeMessage::hasHello);
+                }
+                // The outage itself: 20 s in which every attempt is refused.
+                long outageEnds = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < outageEnds) {
+                    LockSupport.parkNanos(outageEnds - System.nanoTime());
+                }
+                try (FakeControlPlane returned = new FakeControlPlane(port)) {
+                    long listening = System.nanoTime();
+                    returned.await("hello after the outage", NodeMessage::hasHello);
+                    long reconnectMillis = Duration.ofNanos(System.nanoTime() - listening).toMillis();
+                    System.out.println("reconnected " + reconnectMillis + " ms after the control plane returned");
+                    assertTrue(reconnectMillis < 2_000, "reconnected after " + reconnectMillis + " ms");
                 }
             } finally {
                 applier.close();

@@ -94,7 +94,7 @@ class PingCheckTest {
             HealthCheckConfig ping = TestConfigs.connectCheck().withType(HealthCheckType.PING)
                     .withTiming(Duration.ofMillis(20), Duration.ofMillis(100), 1, 1);
             HealthChecker checker = new HealthChecker(server, () -> ping, () -> 80, group.next(),
-                    (s, t) -> transitions.add(t), System::currentTimeMillis, () -> pinger);
+                    (s, t) -> transitions.add(t), System::currentTimeMillis, () -> pinger, new EjectionBudget());
             checker.start();
             await("reason reported", Duration.ofSeconds(5), () -> reason.equals(server.healthReason()));
             checker.stop();

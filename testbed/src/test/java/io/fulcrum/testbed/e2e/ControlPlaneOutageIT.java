@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Nodes keep serving their last good snapshot while the control plane is down; a node restarted during
@@ -64,6 +65,14 @@ class ControlPlaneOutageIT {
         askMany(target, "node-a restarted from its cached snapshot");
 
         cluster.restartControlPlane();
+        long ready = System.nanoTime();
+        Poll.until("node-a to reconnect", Duration.ofSeconds(10), () -> {
+            var node = cluster.sync().node(FulcrumCluster.NODE_A);
+            return node != null && node.path("connected").asBoolean(false);
+        });
+        long reconnectMillis = Duration.ofNanos(System.nanoTime() - ready).toMillis();
+        System.out.println("node-a reconnected " + reconnectMillis + " ms after the control plane was ready");
+        assertTrue(reconnectMillis < 2_500, "node-a reconnected " + reconnectMillis + " ms after the control plane was ready");
         cluster.useNodes(FulcrumCluster.NODE_A, FulcrumCluster.NODE_B);
         askMany(target, "after the control plane returned");
     }

@@ -122,6 +122,61 @@ class UdpFailoverIT {
         }
     }
 
+    /**
+     * RAS-SG-UDP's own configuration: a {@code ping} check, which cannot see a UDP service die while its
+     * host answers ICMP echo. The kernel answers the flows' datagrams with ICMP port unreachable, and
+     * those eject the real server (passive failure detection): its clients are answered by the
+     * survivor within 3 s, and the overview says why.
+     */
+    @Test
+    void aPingCheckedServerWhoseUdpServiceDiesIsEjectedByPortUnreachable() throws Exception {
+        FulcrumApi api = cluster.api();
+        int port = DemoServer.freeTcpAndUdpPort(Specs.VIRTUAL_ADDRESS);
+        ObjectNode service = Specs.withSourceIpPersistence(
+                Specs.virtualService(SERVICE, port, "weighted-round-robin"), "6h")
+                .put("protocol", "udp").put("layer", 4);
+        service.putObject("healthCheck").put("type", "ping").put("interval", "1s").put("rise", 2).put("fall", 3);
+        cluster.awaitApplied(api.put(FulcrumApi.virtualService(SERVICE), service));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "victim"), victim.realServer(100)));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "survivor"), survivor.realServer(100)));
+        Overview overview = new Overview(api);
+        Poll.until("both real servers up", Duration.ofSeconds(10),
+                () -> "up".equals(overview.health(SERVICE, "victim")) && "up".equals(overview.health(SERVICE, "survivor")));
+
+        InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+        List<UdpClient> flows = new ArrayList<>();
+        List<UdpClient> onVictim = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                UdpClient flow = UdpClient.open("127.0.7." + (40 + i), target);
+                flows.add(flow);
+                if (flow.ask().equals("victim")) {
+                    onVictim.add(flow);
+                }
+            }
+            assertFalse(onVictim.isEmpty(), "some flows landed on the victim");
+
+            long killedAt = System.nanoTime();
+            victim.close();
+            for (UdpClient flow : onVictim) {
+                assertEquals("survivor", Poll.untilValue("flow answered by the survivor", Duration.ofSeconds(3),
+                        () -> askQuietly(flow), "survivor"::equals));
+            }
+            long movedMs = (System.nanoTime() - killedAt) / 1_000_000;
+            System.out.println("ping-checked victim's " + onVictim.size() + " flows answered by the survivor "
+                    + movedMs + " ms after the kill");
+            assertTrue(movedMs <= 3_000, "moved after " + movedMs + " ms, limit 3000");
+            Poll.until("victim shown down for port unreachable", Duration.ofSeconds(3),
+                    () -> "down".equals(overview.health(SERVICE, "victim"))
+                            && overview.realServer(SERVICE, "victim").path("healthReason").asText().contains("port unreachable"));
+            for (UdpClient flow : flows) {
+                assertEquals("survivor", flow.ask(), "every live flow is served");
+            }
+        } finally {
+            flows.forEach(UdpClient::close);
+        }
+    }
+
     private static String askQuietly(UdpClient flow) {
         try {
             return flow.tryAsk(Duration.ofMillis(200)).orElse("");

@@ -61,6 +61,9 @@ final class UpstreamConnector {
             if (!future.isSuccess()) {
                 server.connectFailed();
                 server.release();
+                if (theServersFault(future.cause())) {
+                    server.upstreamFailed("connect to " + target + ": " + future.cause().getMessage());
+                }
                 LOG.log(Level.DEBUG, "connect to {0} failed: {1}", server, future.cause().toString());
                 tryNextRealServer();
             } else if (connection.closed()) {
@@ -68,10 +71,20 @@ final class UpstreamConnector {
                 server.release();
             } else {
                 server.connectionEstablished();
+                server.upstreamAnswered();
                 service.selector().connected(client.getAddress(), server);
                 connection.attach(future.channel(), server, proxyHeader(future.channel()));
             }
         });
+    }
+
+    /**
+     * A refused or timed-out connect is the server's (or its host's) doing; a socket the node could not
+     * create (no file descriptors, no buffers) is the node's, and must never take a real server down.
+     */
+    static boolean theServersFault(Throwable cause) {
+        return cause instanceof java.net.ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException
+                || cause instanceof java.net.NoRouteToHostException;
     }
 
     private void tryFallback() {
