@@ -28,7 +28,7 @@ public final class Records {
         return new VirtualService(name, "127.0.0.10", ports, protocol, layer, Algorithm.WEIGHTED_LEAST_CONNECTIONS,
                 new VirtualService.Persistence(PersistenceMode.NONE, null),
                 new VirtualService.HealthCheck(check, Defaults.CHECK_INTERVAL, Defaults.CHECK_INTERVAL, Defaults.RISE,
-                        Defaults.FALL, null, null, null),
+                        Defaults.FALL, null, null, null, null, null),
                 null, false, Defaults.IDLE_TIMEOUT, Defaults.IDLE_TIMEOUT, Defaults.CONNECT_TIMEOUT,
                 Defaults.FLOW_IDLE_TIMEOUT, Defaults.MAX_FLOWS, 1L);
     }

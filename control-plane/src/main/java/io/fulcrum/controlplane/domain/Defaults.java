@@ -24,6 +24,8 @@ public final class Defaults {
     public static final int FALL = 3;
     public static final String HTTP_PATH = "/";
     public static final String EXPECT_STATUS = "200-399";
+    /** The datagram a udp check sends when none is given; servers that answer anything pass. */
+    public static final String UDP_SEND = "fulcrum-health-check";
     public static final boolean PROXY_PROTOCOL = false;
     public static final Duration IDLE_TIMEOUT = Duration.ofHours(12);
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);

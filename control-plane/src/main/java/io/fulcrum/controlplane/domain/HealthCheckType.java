@@ -7,6 +7,7 @@ public enum HealthCheckType implements JsonName {
     CONNECT("connect"),
     PING("ping"),
     HTTP("http"),
+    UDP("udp"),
     NONE("none");
 
     private final String json;

@@ -32,6 +32,8 @@ public final class Limits {
     public static final int MAX_FLOWS_MAX = 1_000_000;
     public static final int RISE_FALL_MAX = 100;
     public static final int HTTP_PATH_CHARS = 1024;
+    /** A udp check's datagram and expected reply text: printable ASCII, one small datagram. */
+    public static final int UDP_PAYLOAD_CHARS = 512;
 
     public static final Duration DURATION_MIN = Duration.ofMillis(1);
     /** Idle, flow and persistence timeouts: HAProxy's largest timeout, about 2^31 ms. */

@@ -167,6 +167,8 @@ final class ConfigRows {
         e.healthCheckPort = rows.getObject("health_check_port", Integer.class);
         e.healthCheckPath = rows.getString("health_check_path");
         e.healthCheckExpectStatus = rows.getString("health_check_expect_status");
+        e.healthCheckUdpSend = rows.getString("health_check_udp_send");
+        e.healthCheckUdpExpect = rows.getString("health_check_udp_expect");
         e.fallbackAddress = rows.getString("fallback_address");
         e.fallbackPort = rows.getObject("fallback_port", Integer.class);
         e.proxyProtocol = rows.getBoolean("proxy_protocol");

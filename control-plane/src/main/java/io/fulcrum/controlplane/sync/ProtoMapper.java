@@ -108,6 +108,7 @@ public final class ProtoMapper {
                     case CONNECT -> HealthCheckType.HEALTH_CHECK_TYPE_CONNECT;
                     case PING -> HealthCheckType.HEALTH_CHECK_TYPE_PING;
                     case HTTP -> HealthCheckType.HEALTH_CHECK_TYPE_HTTP;
+                    case UDP -> HealthCheckType.HEALTH_CHECK_TYPE_UDP;
                 })
                 .setIntervalMs(check.interval().toMillis())
                 .setTimeoutMs(check.timeout().toMillis())
@@ -121,6 +122,12 @@ public final class ProtoMapper {
             String[] range = check.expectStatus().split("-");
             builder.setHttpExpectedStatusMin(Integer.parseInt(range[0]))
                     .setHttpExpectedStatusMax(Integer.parseInt(range[range.length - 1]));
+        }
+        if (check.send() != null) {
+            builder.setUdpSend(check.send());
+        }
+        if (check.expect() != null) {
+            builder.setUdpExpect(check.expect());
         }
         return builder.build();
     }

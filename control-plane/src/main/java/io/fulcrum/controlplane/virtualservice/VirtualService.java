@@ -44,8 +44,11 @@ public record VirtualService(
     public record Persistence(PersistenceMode mode, @JsonSerialize(using = DurationText.Json.class) Duration timeout) {
     }
 
-    /** How nodes decide whether a real server is up; path and expectStatus apply to http only (else null). */
-    @JsonPropertyOrder({"type", "interval", "timeout", "rise", "fall", "port", "path", "expectStatus"})
+    /**
+     * How nodes decide whether a real server is up; path and expectStatus apply to http only, send and
+     * expect to udp only (else null).
+     */
+    @JsonPropertyOrder({"type", "interval", "timeout", "rise", "fall", "port", "path", "expectStatus", "send", "expect"})
     public record HealthCheck(
             HealthCheckType type,
             @JsonSerialize(using = DurationText.Json.class) Duration interval,
@@ -54,7 +57,9 @@ public record VirtualService(
             int fall,
             Integer port,
             String path,
-            String expectStatus) {
+            String expectStatus,
+            String send,
+            String expect) {
     }
 
     /** An address and port, used for the fallback server. */

@@ -46,6 +46,10 @@ public class VirtualServiceEntity extends PanacheEntityBase {
     public String healthCheckPath;
     @Column(name = "health_check_expect_status")
     public String healthCheckExpectStatus;
+    @Column(name = "health_check_udp_send")
+    public String healthCheckUdpSend;
+    @Column(name = "health_check_udp_expect")
+    public String healthCheckUdpExpect;
     @Column(name = "fallback_address")
     public String fallbackAddress;
     @Column(name = "fallback_port")

@@ -23,7 +23,7 @@ public final class VirtualServiceMapper {
         VirtualService.HealthCheck healthCheck = new VirtualService.HealthCheck(
                 JsonName.stored(HealthCheckType.class, e.healthCheckType), Duration.ofMillis(e.healthCheckIntervalMs),
                 Duration.ofMillis(e.healthCheckTimeoutMs), e.healthCheckRise, e.healthCheckFall, e.healthCheckPort,
-                e.healthCheckPath, e.healthCheckExpectStatus);
+                e.healthCheckPath, e.healthCheckExpectStatus, e.healthCheckUdpSend, e.healthCheckUdpExpect);
         VirtualService.Endpoint fallback = e.fallbackAddress == null
                 ? null : new VirtualService.Endpoint(e.fallbackAddress, e.fallbackPort);
         return new VirtualService(e.name, e.address, List.copyOf(Arrays.asList(e.ports)),
@@ -52,6 +52,8 @@ public final class VirtualServiceMapper {
         e.healthCheckPort = hc.port();
         e.healthCheckPath = hc.path();
         e.healthCheckExpectStatus = hc.expectStatus();
+        e.healthCheckUdpSend = hc.send();
+        e.healthCheckUdpExpect = hc.expect();
         e.fallbackAddress = v.fallback() == null ? null : v.fallback().address();
         e.fallbackPort = v.fallback() == null ? null : v.fallback().port();
         e.proxyProtocol = v.proxyProtocol();

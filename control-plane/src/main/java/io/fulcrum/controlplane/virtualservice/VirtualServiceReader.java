@@ -28,11 +28,12 @@ public final class VirtualServiceReader {
             "connectTimeout", "flowIdleTimeout", "maxFlows", "version");
     private static final Set<String> PERSISTENCE_FIELDS = Set.of("mode", "timeout");
     private static final Set<String> HEALTH_CHECK_FIELDS =
-            Set.of("type", "interval", "timeout", "rise", "fall", "port", "path", "expectStatus");
+            Set.of("type", "interval", "timeout", "rise", "fall", "port", "path", "expectStatus", "send", "expect");
     private static final Set<String> ENDPOINT_FIELDS = Set.of("address", "port");
     private static final Pattern STATUS_RANGE = Pattern.compile("([1-5][0-9]{2})(?:-([1-5][0-9]{2}))?");
     private static final String HTTP_PATH = "an absolute path: / then up to " + (Limits.HTTP_PATH_CHARS - 1)
             + " printable ASCII characters without spaces";
+    private static final String UDP_PAYLOAD = "1 to " + Limits.UDP_PAYLOAD_CHARS + " printable ASCII characters";
 
     private VirtualServiceReader() {
     }
@@ -123,11 +124,14 @@ public final class VirtualServiceReader {
         String path = fields.string("path", Defaults.HTTP_PATH, HTTP_PATH, VirtualServiceReader::httpPath);
         String expectStatus = fields.string("expectStatus", Defaults.EXPECT_STATUS,
                 "<status> or <min>-<max> within 100..599", VirtualServiceReader::statusRange);
+        String send = fields.string("send", Defaults.UDP_SEND, UDP_PAYLOAD, VirtualServiceReader::udpPayload);
+        String expect = fields.string("expect", null, UDP_PAYLOAD, VirtualServiceReader::udpPayload);
         boolean http = type == HealthCheckType.HTTP;
-        // path and expectStatus mean nothing to other check types; dropping them keeps a type switch
-        // by merge patch from failing over leftovers of the previous type.
+        boolean udp = type == HealthCheckType.UDP;
+        // path and expectStatus mean nothing to other check types, send and expect nothing but to udp;
+        // dropping them keeps a type switch by merge patch from failing over leftovers of the previous type.
         return new VirtualService.HealthCheck(type, interval, timeout, rise, fall, port, http ? path : null,
-                http ? expectStatus : null);
+                http ? expectStatus : null, udp ? send : null, udp ? expect : null);
     }
 
     private static VirtualService.Endpoint fallback(FieldReader parent, Violations violations) {
@@ -148,6 +152,12 @@ public final class VirtualServiceReader {
     static String httpPath(String text) {
         return text.startsWith("/") && text.length() <= Limits.HTTP_PATH_CHARS
                 && text.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? text : null;
+    }
+
+    /** A udp check's datagram or expected reply: text an operator can read back, one small datagram. */
+    static String udpPayload(String text) {
+        return !text.isEmpty() && text.length() <= Limits.UDP_PAYLOAD_CHARS
+                && text.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? text : null;
     }
 
     static String statusRange(String text) {

@@ -23,6 +23,7 @@ public final class UdpHealthCheck {
         }
         return List.of(new Warning(fieldPrefix + "healthCheck.type", "healthCheck.type: " + check.type().json()
                 + " opens a TCP connection to the real server's UDP port; a UDP-only real server fails it and is"
-                + " marked down. Use \"ping\", or set healthCheck.port to a TCP port the real server answers on"));
+                + " marked down. Use \"udp\" (a datagram that must be answered), \"ping\", or set healthCheck.port to a"
+                + " TCP port the real server answers on"));
     }
 }

@@ -123,7 +123,11 @@ class ConfigSyncTest {
             assertEquals(nacked, node.nextAtLeast(nacked, TIMEOUT).getVersion());
             node.nack(nacked, "port 80 in use");
             Poll.until("the nack to be recorded", TIMEOUT,
-                    () -> node(nodeId).getInt("lastNack.version") == nacked);
+                    () -> {
+                        // null until the nack arrives
+                        Object version = node(nodeId).get("lastNack.version");
+                        return version instanceof Number number && number.longValue() == nacked;
+                    });
             assertEquals("port 80 in use", node(nodeId).getString("lastNack.reason"));
         }
         awaitDisconnected(nodeId);

@@ -27,7 +27,7 @@ class ProtoMapperTest {
                 io.fulcrum.controlplane.domain.Layer.LAYER_4, Algorithm.WEIGHTED_LEAST_CONNECTIONS,
                 new VirtualService.Persistence(PersistenceMode.SOURCE_IP, Duration.ofHours(6)),
                 new VirtualService.HealthCheck(HealthCheckType.PING, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, 3,
-                        null, null, null),
+                        null, null, null, null, null),
                 null, false, Duration.ofHours(12), Duration.ofHours(12), Duration.ofSeconds(5), Duration.ofSeconds(90),
                 500, 3L);
         RealServer server = new RealServer("RAS_Server1", "127.0.0.21", null, 100, 0, 0, AdminState.ONLINE, 3L);

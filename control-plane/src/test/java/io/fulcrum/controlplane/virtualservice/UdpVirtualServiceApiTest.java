@@ -57,6 +57,38 @@ class UdpVirtualServiceApiTest {
     }
 
     @Test
+    void aUdpCheckSendsADatagramAndMayExpectText() {
+        String name = uniqueName("udp-check");
+        json().body(udp(uniqueAddress(), ", \"healthCheck\": {\"type\": \"udp\", \"expect\": \"pong\"}"))
+                .put(vsPath(name)).then().statusCode(201)
+                .body("healthCheck.type", equalTo("udp"))
+                .body("healthCheck.send", equalTo("fulcrum-health-check"))
+                .body("healthCheck.expect", equalTo("pong"))
+                .body("healthCheck.path", nullValue())
+                .body("warnings", nullValue());
+        json().contentType("application/merge-patch+json").body("{\"healthCheck\": {\"send\": \"ping me\"}}")
+                .patch(vsPath(name)).then().statusCode(200)
+                .body("healthCheck.send", equalTo("ping me"))
+                .body("healthCheck.expect", equalTo("pong"));
+        // Another type keeps neither: a later switch back starts from the defaults.
+        json().contentType("application/merge-patch+json").body("{\"healthCheck\": {\"type\": \"ping\"}}")
+                .patch(vsPath(name)).then().statusCode(200)
+                .body("healthCheck.send", nullValue())
+                .body("healthCheck.expect", nullValue());
+    }
+
+    @Test
+    void aUdpCheckPayloadIsPrintableAsciiOfAtMost512Characters() {
+        for (String bad : new String[] {"\"\"", "\"tab\\there\"", "\"" + "x".repeat(513) + "\"", "\"caf\u00e9\"", "7"}) {
+            json().body(udp(uniqueAddress(), ", \"healthCheck\": {\"type\": \"udp\", \"send\": " + bad + "}"))
+                    .put(vsPath(uniqueName("udp-bad-send"))).then().statusCode(400)
+                    .body("errors.field", hasItem("healthCheck.send"));
+        }
+        json().body(udp(uniqueAddress(), ", \"healthCheck\": {\"type\": \"udp\", \"send\": \"" + "x".repeat(512) + "\"}"))
+                .put(vsPath(uniqueName("udp-long-send"))).then().statusCode(201);
+    }
+
+    @Test
     void persistenceOfSixHoursAndSevenDaysIsAccepted() {
         String name = uniqueName("udp-6h");
         json().body(udp(uniqueAddress(), ", \"persistence\": {\"mode\": \"source-ip\", \"timeout\": \"6h\"}"))

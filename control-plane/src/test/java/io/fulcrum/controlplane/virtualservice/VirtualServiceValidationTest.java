@@ -51,7 +51,7 @@ class VirtualServiceValidationTest {
                 Arguments.of("\"persistence\": {\"mode\": \"source-ip\", \"timeout\": \"0s\"}", "persistence.timeout", "ms|s|m|h|d"),
                 Arguments.of("\"persistence\": {\"timeout\": \"6 minutes\"}", "persistence.timeout", "ms|s|m|h|d"),
                 Arguments.of("\"persistence\": 5", "persistence", "an object"),
-                Arguments.of("\"healthCheck\": {\"type\": \"tcp\"}", "healthCheck.type", "connect | ping | http | none"),
+                Arguments.of("\"healthCheck\": {\"type\": \"tcp\"}", "healthCheck.type", "connect | ping | http | udp | none"),
                 Arguments.of("\"healthCheck\": {\"interval\": \"50ms\"}", "healthCheck.interval", "healthCheck.interval: 50ms (expected <int>(ms|s|m|h|d) from 100ms to 1h)"),
                 Arguments.of("\"healthCheck\": {\"timeout\": \"0ms\"}", "healthCheck.timeout", "healthCheck.timeout: 0ms (expected <int>(ms|s|m|h|d) from 1ms to 1h)"),
                 Arguments.of("\"healthCheck\": {\"interval\": \"1s\", \"timeout\": \"2s\"}", "healthCheck.timeout", "<= interval"),

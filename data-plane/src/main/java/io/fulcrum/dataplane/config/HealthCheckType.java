@@ -5,5 +5,6 @@ public enum HealthCheckType {
     NONE,
     CONNECT,
     PING,
-    HTTP
+    HTTP,
+    UDP
 }

@@ -35,6 +35,8 @@ public final class Limits {
     public static final int MAX_HTTP_PATH = 1024;
     public static final int MIN_HTTP_STATUS = 100;
     public static final int MAX_HTTP_STATUS = 599;
+    /** A UDP check's datagram and expected reply text. */
+    public static final int MAX_UDP_PAYLOAD = 512;
 
     public static final int MAX_FLOWS = 1_000_000;
     public static final int MAX_WEIGHT = 65535;
@@ -56,6 +58,11 @@ public final class Limits {
         }
         // CR, LF, space or NUL would end the request line early: request injection.
         return path.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
+    }
+
+    /** Whether a UDP check's datagram or expected text is 1..512 printable ASCII characters. */
+    public static boolean validUdpPayload(String text) {
+        return !text.isEmpty() && text.length() <= MAX_UDP_PAYLOAD && text.chars().allMatch(c -> c >= 0x20 && c <= 0x7E);
     }
 
     /** An inclusive range of milliseconds, printed the way reasons name it: {@code 1ms..24d}. */

@@ -133,10 +133,13 @@ public final class ProtoMapper {
             case HTTP -> {
                 checkExpectedStatus(field, proto);
                 yield new HealthCheckConfig(type, interval, timeout, rise, fall, port, httpPath(field, proto),
-                        proto.getHttpExpectedStatusMin(), proto.getHttpExpectedStatusMax());
+                        proto.getHttpExpectedStatusMin(), proto.getHttpExpectedStatusMax(), "", "");
             }
-            // Path and statuses mean nothing to other checks: whatever was sent is not kept.
-            case NONE, CONNECT, PING -> new HealthCheckConfig(type, interval, timeout, rise, fall, port, "", 0, 0);
+            case UDP -> new HealthCheckConfig(type, interval, timeout, rise, fall, port, "", 0, 0,
+                    udpPayload(field + "send", proto.getUdpSend(), false),
+                    udpPayload(field + "expect", proto.getUdpExpect(), true));
+            // Path, statuses and payloads mean nothing to other checks: whatever was sent is not kept.
+            case NONE, CONNECT, PING -> new HealthCheckConfig(type, interval, timeout, rise, fall, port, "", 0, 0, "", "");
         };
     }
 
@@ -148,6 +151,17 @@ public final class ProtoMapper {
                     + " without spaces)");
         }
         return proto.getHttpPath();
+    }
+
+    private static String udpPayload(String field, String text, boolean mayBeEmpty) throws InvalidSnapshotException {
+        if (mayBeEmpty && text.isEmpty()) {
+            return text;
+        }
+        if (!Limits.validUdpPayload(text)) {
+            throw new InvalidSnapshotException(field + ": " + FieldChecks.quote(text) + " (expected 1.."
+                    + Limits.MAX_UDP_PAYLOAD + " printable ASCII characters)");
+        }
+        return text;
     }
 
     private static void checkExpectedStatus(String field, io.fulcrum.proto.v1.HealthCheck proto)
@@ -253,6 +267,7 @@ public final class ProtoMapper {
             case HEALTH_CHECK_TYPE_CONNECT -> HealthCheckType.CONNECT;
             case HEALTH_CHECK_TYPE_PING -> HealthCheckType.PING;
             case HEALTH_CHECK_TYPE_HTTP -> HealthCheckType.HTTP;
+            case HEALTH_CHECK_TYPE_UDP -> HealthCheckType.UDP;
             case HEALTH_CHECK_TYPE_UNSPECIFIED, UNRECOGNIZED -> throw unknown(field,
                     io.fulcrum.proto.v1.HealthCheckType.class, proto.getTypeValue());
         };

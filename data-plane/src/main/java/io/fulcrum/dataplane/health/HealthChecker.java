@@ -135,7 +135,7 @@ public final class HealthChecker {
                 machine.force(Health.UP, "not checked", clockMillis.getAsLong()).ifPresent(this::emit);
                 scheduleNext(config);
             }
-            case PING, CONNECT, HTTP -> {
+            case PING, CONNECT, HTTP, UDP -> {
                 Optional<String> cannotPing = config.type() == HealthCheckType.PING
                         ? pinger.get().unavailable(server.config().address()) : Optional.empty();
                 if (cannotPing.isPresent()) {
@@ -151,8 +151,12 @@ public final class HealthChecker {
                     }
                     ProbeResult result = (ProbeResult) done.getNow();
                     HealthCheckConfig current = settings.get();
-                    machine.record(result.success(), result.detail(), current.rise(), current.fall(),
-                            clockMillis.getAsLong()).ifPresent(this::emit);
+                    if (result.conclusive()) {
+                        machine.force(Health.DOWN, result.detail(), clockMillis.getAsLong()).ifPresent(this::emit);
+                    } else {
+                        machine.record(result.success(), result.detail(), current.rise(), current.fall(),
+                                clockMillis.getAsLong()).ifPresent(this::emit);
+                    }
                     scheduleNext(current);
                 });
             }
@@ -164,6 +168,7 @@ public final class HealthChecker {
             case CONNECT -> new ConnectProbe();
             case HTTP -> new HttpProbe();
             case PING -> new PingProbe(pinger.get());
+            case UDP -> new UdpProbe();
             case NONE -> throw new IllegalArgumentException("health check type NONE has no probe");
         };
     }

@@ -30,10 +30,10 @@ public final class TestConfigs {
         return tcp(name, address, ports, realServers).withTransport(Protocol.UDP, Layer.LAYER_4);
     }
 
-    /** A connect check every 2s with a 2s timeout, rise 2, fall 3; path and status for a switch to HTTP. */
+    /** A connect check every 2s with a 2s timeout, rise 2, fall 3; path, status and payload for a switch of type. */
     public static HealthCheckConfig connectCheck() {
         return new HealthCheckConfig(HealthCheckType.CONNECT, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, 3, 0,
-                "/", 200, 399);
+                "/", 200, 399, "fulcrum-health-check", "");
     }
 
     public static PersistenceConfig noPersistence() {

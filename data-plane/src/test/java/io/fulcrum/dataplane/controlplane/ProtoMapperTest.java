@@ -58,7 +58,7 @@ class ProtoMapperTest {
         assertEquals(new PersistenceConfig(io.fulcrum.dataplane.config.PersistenceMode.SOURCE_IP,
                 Duration.ofMinutes(6)), service.persistence());
         assertEquals(new HealthCheckConfig(io.fulcrum.dataplane.config.HealthCheckType.HTTP, Duration.ofSeconds(3),
-                Duration.ofMillis(1_500), 4, 5, 8081, "/health", 204, 204), service.healthCheck());
+                Duration.ofMillis(1_500), 4, 5, 8081, "/health", 204, 204, "", ""), service.healthCheck());
         assertEquals(Duration.ofMinutes(1), service.clientIdleTimeout());
         assertEquals(Duration.ofSeconds(30), service.serverIdleTimeout());
         assertEquals(Duration.ofMillis(700), service.connectTimeout());
@@ -89,7 +89,7 @@ class ProtoMapperTest {
                 refusal(web().clearProtocol()));
         assertEquals("virtual service web: layer: 99 (expected one of LAYER_4, LAYER_7)", refusal(web().setLayerValue(99)));
         assertEquals("virtual service web: healthCheck.type: HEALTH_CHECK_TYPE_UNSPECIFIED (expected one of "
-                + "HEALTH_CHECK_TYPE_NONE, HEALTH_CHECK_TYPE_CONNECT, HEALTH_CHECK_TYPE_PING, HEALTH_CHECK_TYPE_HTTP)",
+                + "HEALTH_CHECK_TYPE_NONE, HEALTH_CHECK_TYPE_CONNECT, HEALTH_CHECK_TYPE_PING, HEALTH_CHECK_TYPE_HTTP, HEALTH_CHECK_TYPE_UDP)",
                 refusal(web().clearHealthCheck()));
         assertEquals("virtual service web: real server rs1: state: ADMIN_STATE_UNSPECIFIED (expected one of "
                 + "ADMIN_STATE_ONLINE, ADMIN_STATE_DRAIN, ADMIN_STATE_HALT)",
@@ -158,6 +158,24 @@ class ProtoMapperTest {
         assertEquals("", check.httpPath());
         assertEquals(0, check.expectedStatusMin());
         assertEquals(0, check.expectedStatusMax());
+    }
+
+    @Test
+    void aUdpCheckKeepsItsPayloadAndRefusesOneThatIsNotPrintableAscii() throws Exception {
+        HealthCheckConfig check = map(web().setHealthCheck(TestProtos.check(HealthCheckType.HEALTH_CHECK_TYPE_UDP)
+                .setUdpSend("ping").setUdpExpect("pong"))).virtualServices().get(0).healthCheck();
+        assertEquals(io.fulcrum.dataplane.config.HealthCheckType.UDP, check.type());
+        assertEquals("ping", check.udpSend());
+        assertEquals("pong", check.udpExpect());
+        assertEquals("", map(web().setHealthCheck(TestProtos.check(HealthCheckType.HEALTH_CHECK_TYPE_UDP)
+                .setUdpSend("ping"))).virtualServices().get(0).healthCheck().udpExpect(), "any reply");
+        assertEquals("virtual service web: healthCheck.send: '' (expected 1..512 printable ASCII characters)",
+                refusal(web().setHealthCheck(TestProtos.check(HealthCheckType.HEALTH_CHECK_TYPE_UDP))));
+        assertEquals("virtual service web: healthCheck.expect: 'a\\u000ab' (expected 1..512 printable ASCII characters)",
+                refusal(web().setHealthCheck(TestProtos.check(HealthCheckType.HEALTH_CHECK_TYPE_UDP)
+                        .setUdpSend("ping").setUdpExpect("a\nb"))));
+        assertEquals("", map(web().setHealthCheck(TestProtos.check(HealthCheckType.HEALTH_CHECK_TYPE_CONNECT)
+                .setUdpSend("ignored\u0000"))).virtualServices().get(0).healthCheck().udpSend(), "other types drop it");
     }
 
     @Test

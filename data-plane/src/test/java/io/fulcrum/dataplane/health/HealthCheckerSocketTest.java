@@ -102,7 +102,8 @@ class HealthCheckerSocketTest {
 
     private static HealthCheckConfig onPort(HealthCheckConfig config, int checkPort) {
         return new HealthCheckConfig(config.type(), config.interval(), config.timeout(), config.rise(), config.fall(),
-                checkPort, config.httpPath(), config.expectedStatusMin(), config.expectedStatusMax());
+                checkPort, config.httpPath(), config.expectedStatusMin(), config.expectedStatusMax(), config.udpSend(),
+                config.udpExpect());
     }
 
     @Test

@@ -177,6 +177,43 @@ class UdpFailoverIT {
         }
     }
 
+    /**
+     * A {@code udp} check (keepalived's UDP_CHECK): a datagram whose reply must echo the payload. When the
+     * victim dies the next check gets ICMP port unreachable, which is conclusive: down within
+     * fall × interval (here at the first check after the kill), and the overview says why.
+     */
+    @Test
+    void aUdpCheckSeesTheServiceDieWithinFallTimesInterval() throws Exception {
+        FulcrumApi api = cluster.api();
+        int port = DemoServer.freeTcpAndUdpPort(Specs.VIRTUAL_ADDRESS);
+        ObjectNode service = Specs.virtualService(SERVICE, port, "weighted-round-robin")
+                .put("protocol", "udp").put("layer", 4);
+        service.putObject("healthCheck").put("type", "udp").put("interval", INTERVAL_MS + "ms").put("rise", 2)
+                .put("fall", FALL).put("send", "are you there").put("expect", "are you there");
+        cluster.awaitApplied(api.put(FulcrumApi.virtualService(SERVICE), service));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "victim"), victim.realServer(100)));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "survivor"), survivor.realServer(100)));
+        Overview overview = new Overview(api);
+        Poll.until("both real servers up by udp check", Duration.ofSeconds(10),
+                () -> "up".equals(overview.health(SERVICE, "victim")) && "up".equals(overview.health(SERVICE, "survivor")));
+        String reason = overview.realServer(SERVICE, "victim").path("healthReason").asText("");
+        assertTrue(reason.startsWith("reply of "), reason);
+
+        long killedAt = System.nanoTime();
+        victim.close();
+        Poll.until("victim down by udp check", Duration.ofMillis(FALL * INTERVAL_MS + 2_000),
+                () -> "down".equals(overview.health(SERVICE, "victim")));
+        long downMs = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.println("udp check: victim shown down " + downMs + " ms after the kill");
+        assertTrue(downMs <= FALL * INTERVAL_MS + 1_000, "down after " + downMs + " ms");
+        assertTrue(overview.realServer(SERVICE, "victim").path("healthReason").asText().contains("port unreachable"),
+                overview.realServer(SERVICE, "victim").toString());
+        InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+        for (int i = 0; i < 8; i++) {
+            assertEquals("survivor", UdpClient.askOnce("127.0.7." + (70 + i), target), "new flow after the kill");
+        }
+    }
+
     private static String askQuietly(UdpClient flow) {
         try {
             return flow.tryAsk(Duration.ofMillis(200)).orElse("");

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 
 import java.lang.System.Logger.Level;
-import java.net.PortUnreachableException;
 
 /**
  * Relays a real server's replies to the flow's client through the service socket, so they come
@@ -64,18 +63,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         // E.g. ICMP port unreachable from a real server that stopped: the datagram is lost, the flow is
         // not, and the real server may be (passive failure detection); its next datagram is re-pinned.
         table.counters().datagramDropped();
-        if (portUnreachable(cause)) {
+        if (UdpErrors.unreachable(cause)) {
             flow.server().upstreamFailed("ICMP port unreachable from " + ctx.channel().remoteAddress());
         }
         LOG.log(Level.DEBUG, "upstream of {0}: {1}", flow.key(), cause.toString());
-    }
-
-    /** What the kernel makes of an ICMP port (or host) unreachable on a connected UDP socket. */
-    static boolean portUnreachable(Throwable cause) {
-        if (cause instanceof PortUnreachableException) {
-            return true;
-        }
-        String message = String.valueOf(cause.getMessage());
-        return message.contains("Connection refused") || message.contains("No route to host");
     }
 }
