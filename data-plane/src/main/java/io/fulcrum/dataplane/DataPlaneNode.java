@@ -5,6 +5,7 @@ import io.fulcrum.dataplane.controlplane.ControlPlaneClient;
 import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
 import io.fulcrum.dataplane.controlplane.NodeIdentity;
 import io.fulcrum.dataplane.controlplane.SnapshotApplier;
+import io.fulcrum.dataplane.proxy.DescriptorBudget;
 import io.fulcrum.dataplane.report.StatusReporter;
 import io.fulcrum.dataplane.runtime.DataPlaneRuntime;
 import io.grpc.InsecureChannelCredentials;
@@ -36,8 +37,12 @@ public final class DataPlaneNode implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), EpollIoHandler.newFactory());
         // The reporter is created below; health transitions only start after start().
         StatusReporter[] reporterRef = new StatusReporter[1];
+        DescriptorBudget descriptors = DescriptorBudget.ofThisProcess();
+        LOG.log(Level.INFO, "file descriptors: " + descriptors.capacity() + " for client connections (2 each) and"
+                + " UDP flows (1 each), at most " + (long) (descriptors.capacity() * DescriptorBudget.SERVICE_SHARE)
+                + " for one virtual service");
         this.runtime = new DataPlaneRuntime(group, (server, transition) -> reporterRef[0].reportSoon(),
-                System::currentTimeMillis);
+                System::currentTimeMillis, descriptors);
         this.applier = new SnapshotApplier(runtime, new LastGoodSnapshotStore(options.stateDir()));
         ControlPlaneClient[] clientRef = new ControlPlaneClient[1];
         this.reporter = new StatusReporter(runtime::status, status -> clientRef[0].report(status),

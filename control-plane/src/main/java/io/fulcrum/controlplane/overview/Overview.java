@@ -13,13 +13,17 @@ import java.util.Map;
 @JsonPropertyOrder({"configVersion", "virtualServices"})
 public record Overview(long configVersion, List<VirtualServiceStatus> virtualServices) {
 
-    /** Counters are summed over connected nodes. For UDP, connections are live flows; the flow and datagram counters stay 0 for TCP. */
+    /**
+     * Counters are summed over connected nodes. For UDP, connections are live flows; the flow and datagram
+     * counters stay 0 for TCP. refusedConnections: clients turned away (no real server could take them, or
+     * the node's descriptor budget for the service was spent).
+     */
     @JsonPropertyOrder({"name", "address", "ports", "protocol", "layer", "status", "connections", "totalConnections",
-            "bytesIn", "bytesOut", "droppedFlows", "repinnedFlows", "datagramsIn", "datagramsOut", "droppedDatagrams",
+            "bytesIn", "bytesOut", "refusedConnections", "droppedFlows", "repinnedFlows", "datagramsIn", "datagramsOut", "droppedDatagrams",
             "realServers"})
     public record VirtualServiceStatus(String name, String address, List<Integer> ports, Protocol protocol, Layer layer,
             ServiceStatus status, long connections, long totalConnections, long bytesIn, long bytesOut,
-            long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
+            long refusedConnections, long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
             List<RealServerStatus> realServers) {
     }
 

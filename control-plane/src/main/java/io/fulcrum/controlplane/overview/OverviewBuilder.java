@@ -32,7 +32,7 @@ public final class OverviewBuilder {
     private static Overview.VirtualServiceStatus virtualService(ConfigState.ConfiguredVirtualService configured,
             Map<String, NodeStats> reports) {
         VirtualService vs = configured.virtualService();
-        NodeStats.VirtualServiceStats sum = new NodeStats.VirtualServiceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        NodeStats.VirtualServiceStats sum = new NodeStats.VirtualServiceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
         for (NodeStats report : reports.values()) {
             NodeStats.VirtualServiceStats stats = report.virtualServices().get(vs.name());
             if (stats != null) {
@@ -45,14 +45,14 @@ public final class OverviewBuilder {
         }
         return new Overview.VirtualServiceStatus(vs.name(), vs.address(), vs.ports(), vs.protocol(), vs.layer(),
                 status(servers), sum.connections(), sum.totalConnections(), sum.bytesIn(), sum.bytesOut(),
-                sum.droppedFlows(), sum.repinnedFlows(), sum.datagramsIn(), sum.datagramsOut(),
+                sum.refusedConnections(), sum.droppedFlows(), sum.repinnedFlows(), sum.datagramsIn(), sum.datagramsOut(),
                 sum.droppedDatagrams(), servers);
     }
 
     private static NodeStats.VirtualServiceStats plus(NodeStats.VirtualServiceStats a, NodeStats.VirtualServiceStats b) {
         return new NodeStats.VirtualServiceStats(a.connections() + b.connections(),
                 a.totalConnections() + b.totalConnections(), a.bytesIn() + b.bytesIn(), a.bytesOut() + b.bytesOut(),
-                a.droppedFlows() + b.droppedFlows(), a.repinnedFlows() + b.repinnedFlows(),
+                a.refusedConnections() + b.refusedConnections(), a.droppedFlows() + b.droppedFlows(), a.repinnedFlows() + b.repinnedFlows(),
                 a.datagramsIn() + b.datagramsIn(), a.datagramsOut() + b.datagramsOut(),
                 a.droppedDatagrams() + b.droppedDatagrams(), Map.of());
     }

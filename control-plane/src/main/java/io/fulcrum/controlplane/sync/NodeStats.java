@@ -9,7 +9,7 @@ public record NodeStats(long appliedVersion, Instant receivedAt, Map<String, Vir
 
     /** For UDP, connections are live flows; the flow and datagram counters stay 0 for TCP. */
     public record VirtualServiceStats(long connections, long totalConnections, long bytesIn, long bytesOut,
-            long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
+            long refusedConnections, long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
             Map<String, RealServerStats> realServers) {
     }
 

@@ -151,7 +151,8 @@ public final class ProtoMapper {
                         rs.getDatagramsIn(), rs.getDatagramsOut()));
             }
             services.put(vs.getName(), new NodeStats.VirtualServiceStats(vs.getActiveConnections(),
-                    vs.getTotalConnections(), vs.getBytesIn(), vs.getBytesOut(), vs.getDroppedFlows(),
+                    vs.getTotalConnections(), vs.getBytesIn(), vs.getBytesOut(), vs.getRefusedConnections(),
+                    vs.getDroppedFlows(),
                     vs.getRepinnedFlows(), vs.getDatagramsIn(), vs.getDatagramsOut(), vs.getDroppedDatagrams(),
                     Map.copyOf(servers)));
         }

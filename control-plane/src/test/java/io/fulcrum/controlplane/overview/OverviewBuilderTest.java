@@ -94,7 +94,7 @@ class OverviewBuilderTest {
     private static io.fulcrum.controlplane.sync.NodeStats report(long flows, long datagrams) {
         var rs = new io.fulcrum.controlplane.sync.NodeStats.RealServerStats(UP, "", flows, flows, 0, 0, datagrams,
                 datagrams - 1);
-        var vs = new io.fulcrum.controlplane.sync.NodeStats.VirtualServiceStats(flows, flows, 0, 0, 1, 2, datagrams,
+        var vs = new io.fulcrum.controlplane.sync.NodeStats.VirtualServiceStats(flows, flows, 0, 0, 0, 1, 2, datagrams,
                 datagrams - 1, 3, Map.of("rs", rs));
         return new io.fulcrum.controlplane.sync.NodeStats(1, java.time.Instant.EPOCH, Map.of("udp", vs));
     }

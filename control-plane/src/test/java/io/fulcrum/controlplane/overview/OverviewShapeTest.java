@@ -32,7 +32,8 @@ class OverviewShapeTest {
         assertEquals(configVersion(), overview.getLong("configVersion"));
         Map<String, Object> vs = overview.getMap("virtualServices.find { it.name == '" + name + "' }");
         assertEquals(Set.of("name", "address", "ports", "protocol", "layer", "status", "connections",
-                "totalConnections", "bytesIn", "bytesOut", "droppedFlows", "repinnedFlows", "datagramsIn", "datagramsOut",
+                "totalConnections", "bytesIn", "bytesOut", "refusedConnections", "droppedFlows", "repinnedFlows", "datagramsIn",
+                "datagramsOut",
                 "droppedDatagrams", "realServers"), vs.keySet());
         assertEquals(address, vs.get("address"));
         assertEquals("tcp", vs.get("protocol"));

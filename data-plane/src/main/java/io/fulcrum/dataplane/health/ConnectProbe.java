@@ -31,7 +31,7 @@ final class ConnectProbe implements HealthProbe {
                         future.channel().close();
                         result.trySuccess(ProbeResult.passed("connect succeeded"));
                     } else {
-                        result.trySuccess(ProbeResult.failed(HealthProbe.describe(future.cause(), timeoutMillis)));
+                        result.trySuccess(HealthProbe.connectFailure(future.cause(), timeoutMillis));
                     }
                 });
         return result;

@@ -151,7 +151,10 @@ public final class HealthChecker {
                     }
                     ProbeResult result = (ProbeResult) done.getNow();
                     HealthCheckConfig current = settings.get();
-                    if (result.conclusive()) {
+                    if (result.local()) {
+                        // The node's own shortage says nothing about the server: shown, not counted.
+                        server.explainHealth(result.detail() + " (not counted)");
+                    } else if (result.conclusive()) {
                         machine.force(Health.DOWN, result.detail(), clockMillis.getAsLong()).ifPresent(this::emit);
                     } else {
                         machine.record(result.success(), result.detail(), current.rise(), current.fall(),

@@ -10,6 +10,12 @@ import java.net.InetSocketAddress;
 interface HealthProbe {
     Future<ProbeResult> check(EventLoop loop, InetSocketAddress target, HealthCheckConfig config);
 
+    /** A failed connect: the server's failure, or the node's own (no descriptors, buffers or ports). */
+    static ProbeResult connectFailure(Throwable cause, long timeoutMillis) {
+        return LocalFailure.is(cause) ? ProbeResult.local(LocalFailure.rootMessage(cause))
+                : ProbeResult.failed(describe(cause, timeoutMillis));
+    }
+
     /** Turns a connect failure into a reason an operator understands. */
     static String describe(Throwable cause, long timeoutMillis) {
         if (cause instanceof io.netty.channel.ConnectTimeoutException) {

@@ -42,7 +42,7 @@ final class HttpProbe implements HealthProbe {
         result.addListener(done -> deadline.cancel(false));
         connect.addListener((ChannelFuture future) -> {
             if (!future.isSuccess()) {
-                result.trySuccess(ProbeResult.failed(HealthProbe.describe(future.cause(), timeoutMillis)));
+                result.trySuccess(HealthProbe.connectFailure(future.cause(), timeoutMillis));
                 return;
             }
             String request = "GET " + config.httpPath() + " HTTP/1.0\r\nHost: "

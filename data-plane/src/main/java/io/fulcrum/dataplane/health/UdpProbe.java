@@ -30,7 +30,12 @@ final class UdpProbe implements HealthProbe {
     public Future<ProbeResult> check(EventLoop loop, InetSocketAddress target, HealthCheckConfig config) {
         Promise<ProbeResult> result = loop.newPromise();
         long timeoutMillis = config.timeout().toMillis();
-        EpollDatagramChannel channel = new EpollDatagramChannel(SocketFamily.of(target.getAddress()));
+        EpollDatagramChannel channel;
+        try {
+            channel = new EpollDatagramChannel(SocketFamily.of(target.getAddress()));
+        } catch (io.netty.channel.ChannelException noSocket) {
+            return result.setSuccess(ProbeResult.local("cannot open a UDP socket: " + LocalFailure.rootMessage(noSocket)));
+        }
         channel.pipeline().addLast(new SimpleChannelInboundHandler<DatagramPacket>() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -58,12 +63,12 @@ final class UdpProbe implements HealthProbe {
         });
         loop.register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
-                result.trySuccess(ProbeResult.failed("local: cannot open a UDP socket: " + registered.cause().getMessage()));
+                result.trySuccess(ProbeResult.local("cannot register a UDP socket: " + registered.cause().getMessage()));
                 return;
             }
             channel.connect(target).addListener((ChannelFuture connected) -> {
                 if (!connected.isSuccess()) {
-                    result.trySuccess(ProbeResult.failed(HealthProbe.describe(connected.cause(), timeoutMillis)));
+                    result.trySuccess(HealthProbe.connectFailure(connected.cause(), timeoutMillis));
                     return;
                 }
                 channel.writeAndFlush(Unpooled.copiedBuffer(config.udpSend(), StandardCharsets.US_ASCII));

@@ -13,4 +13,7 @@ public interface ProxiedService {
     RealServerSelector selector();
 
     ServiceCounters counters();
+
+    /** The descriptors its connections and flows may take (two per TCP connection, one per UDP flow). */
+    DescriptorBudget.Share descriptors();
 }

@@ -1,5 +1,7 @@
 package io.fulcrum.dataplane.runtime;
 
+import io.fulcrum.dataplane.proxy.DescriptorBudget;
+
 import io.fulcrum.dataplane.config.Snapshot;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.HealthListener;
@@ -33,11 +35,19 @@ public final class DataPlaneRuntime implements AutoCloseable {
     private final EventLoopGroup group;
     private final HealthListener healthListener;
     private final LongSupplier clockMillis;
+    private final DescriptorBudget budget;
     private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
     private volatile Snapshot current = Snapshot.EMPTY;
     private boolean stopped;
 
     public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis) {
+        this(group, healthListener, clockMillis, DescriptorBudget.unlimited());
+    }
+
+    /** @param budget the node's file descriptors for connections and flows ({@link DescriptorBudget#ofThisProcess()}) */
+    public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis,
+                            DescriptorBudget budget) {
+        this.budget = budget;
         this.group = group;
         this.healthListener = healthListener;
         this.clockMillis = clockMillis;
@@ -71,7 +81,7 @@ public final class DataPlaneRuntime implements AutoCloseable {
                 }
                 VirtualService target = existing;
                 if (target == null) {
-                    target = new VirtualService(config, group, healthListener, clockMillis);
+                    target = new VirtualService(config, group, healthListener, clockMillis, budget);
                     created.put(config.name(), target);
                 }
                 bound.put(config.name(), target.bindListeners(config));

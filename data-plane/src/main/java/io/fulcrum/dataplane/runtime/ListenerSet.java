@@ -74,9 +74,14 @@ final class ListenerSet {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
                 .option(ChannelOption.SO_BACKLOG, 4096)
+                .handler(AcceptErrors.INSTANCE)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(childHandler);
+    }
+
+    int size() {
+        return channels.size();
     }
 
     /** Stops accepting; connections already accepted are left to finish. */

@@ -9,6 +9,7 @@ import io.fulcrum.dataplane.config.RealServerKey;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.Health;
 import io.fulcrum.dataplane.health.EjectionBudget;
+import io.fulcrum.dataplane.proxy.DescriptorBudget;
 import io.fulcrum.dataplane.health.HealthChecker;
 import io.fulcrum.dataplane.health.icmp.IcmpPinger;
 import io.fulcrum.dataplane.health.HealthListener;
@@ -49,12 +50,16 @@ final class VirtualService implements ProxiedService {
     private final Map<RealServerKey, RealServer> realServers = new LinkedHashMap<>();
     private final Map<RealServerKey, HealthChecker> checkers = new HashMap<>();
     private final EjectionBudget ejections = new EjectionBudget();
+    private final DescriptorBudget budget;
+    private final DescriptorBudget.Share descriptors;
     private volatile VirtualServiceConfig config;
     private ListenerSet listeners;
 
     VirtualService(VirtualServiceConfig config, EventLoopGroup group, HealthListener nodeListener,
-                   LongSupplier clockMillis) {
+                   LongSupplier clockMillis, DescriptorBudget budget) {
         this.config = config;
+        this.budget = budget;
+        this.descriptors = budget.share(config.name());
         this.group = group;
         this.nodeListener = nodeListener;
         this.clockMillis = clockMillis;
@@ -76,6 +81,11 @@ final class VirtualService implements ProxiedService {
     @Override
     public ServiceCounters counters() {
         return counters;
+    }
+
+    @Override
+    public DescriptorBudget.Share descriptors() {
+        return descriptors;
     }
 
     /** Binds the sockets {@code newConfig} asks for (TCP listeners or UDP service sockets). */
@@ -117,8 +127,10 @@ final class VirtualService implements ProxiedService {
     void replaceListeners(ListenerSet newListeners) {
         ListenerSet old = listeners;
         listeners = newListeners;
+        budget.listenersBound(newListeners.size());
         if (old != null) {
             old.close();
+            budget.listenersClosed(old.size());
             // Replies of live flows would leave from sockets that are gone: their clients start new flows.
             udp.endFlows();
         }
@@ -127,6 +139,7 @@ final class VirtualService implements ProxiedService {
     void closeListeners() {
         if (listeners != null) {
             listeners.close();
+            budget.listenersClosed(listeners.size());
             listeners = null;
         }
         udp.close();

@@ -12,6 +12,7 @@ import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 
 import java.io.IOException;
+import java.nio.channels.NotYetConnectedException;
 import java.time.Duration;
 
 /**
@@ -204,7 +205,9 @@ final class ProxiedConnection {
             try {
                 socket.shutdown(false, true);
                 ((DuplexChannelConfig) to.config()).setAllowHalfClosure(false);
-            } catch (IOException e) {
+            } catch (IOException | NotYetConnectedException e) {
+                // ENOTCONN: the peer reset the connection before our FIN (a client that half-closes and
+                // then resets, as ab does); the pair is over either way.
                 close();
             }
         } else if (to instanceof DuplexChannel duplex) {

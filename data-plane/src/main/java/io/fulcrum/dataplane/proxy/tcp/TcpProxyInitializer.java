@@ -14,6 +14,14 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        // Two descriptors: this client's and, soon, its upstream's. Without them the client is told at
+        // once (closed) rather than left in the accept queue, and nothing else on the node runs short.
+        if (!service.descriptors().tryAcquire(2)) {
+            service.counters().refused();
+            channel.close();
+            return;
+        }
+        channel.closeFuture().addListener(closed -> service.descriptors().release(2));
         SpliceRelay.prepare(channel);
         channel.pipeline().addLast(new FrontendHandler(service));
     }

@@ -83,6 +83,9 @@ final class UpstreamConnector {
      * create (no file descriptors, no buffers) is the node's, and must never take a real server down.
      */
     static boolean theServersFault(Throwable cause) {
+        if (io.fulcrum.dataplane.health.LocalFailure.is(cause)) {
+            return false;
+        }
         return cause instanceof java.net.ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException
                 || cause instanceof java.net.NoRouteToHostException;
     }

@@ -67,10 +67,16 @@ public final class FlowTable {
             counters.flowDropped();
             return null;
         }
+        // The flow's upstream socket is one descriptor.
+        if (!service.descriptors().tryAcquire(1)) {
+            live.decrementAndGet();
+            counters.flowDropped();
+            return null;
+        }
         InetAddress client = key.client().getAddress();
         RealServer server = service.selector().select(client, Set.of());
         if (server == null) {
-            live.decrementAndGet();
+            giveBackSlot();
             counters.refused();
             return null;
         }
@@ -78,7 +84,7 @@ public final class FlowTable {
         try {
             flow.attach(opener.open(this, flow, target(server, key)));
         } catch (RuntimeException e) {
-            live.decrementAndGet();
+            giveBackSlot();
             server.release();
             server.connectFailed();
             LOG.log(Level.DEBUG, "cannot open upstream socket to {0}: {1}", server, e.toString());
@@ -87,7 +93,7 @@ public final class FlowTable {
         UdpFlow raced = flows.putIfAbsent(key, flow);
         if (raced != null) {
             // Another loop opened the same flow first (its listener set just changed): use that one.
-            live.decrementAndGet();
+            giveBackSlot();
             server.release();
             flow.upstream().close();
             return raced;
@@ -149,7 +155,7 @@ public final class FlowTable {
             return;
         }
         flows.remove(flow.key(), flow);
-        live.decrementAndGet();
+        giveBackSlot();
         flow.server().release();
         service.counters().connectionClosed();
         flow.upstream().close();
@@ -192,6 +198,12 @@ public final class FlowTable {
 
     long nowMillis() {
         return clockMillis.getAsLong();
+    }
+
+    /** Gives back what an opened (or failed) flow took: its place under maxFlows and its descriptor. */
+    private void giveBackSlot() {
+        live.decrementAndGet();
+        service.descriptors().release(1);
     }
 
     private boolean reserveFlowSlot(int maxFlows) {

@@ -223,6 +223,8 @@ class FlowTableTest {
     private static final class FakeService implements ProxiedService {
         private final RealServerSelector selector;
         private final ServiceCounters counters = new ServiceCounters();
+        private final io.fulcrum.dataplane.proxy.DescriptorBudget.Share descriptors =
+                io.fulcrum.dataplane.proxy.DescriptorBudget.unlimited().share("udp");
         private VirtualServiceConfig config;
 
         FakeService(AtomicLong clock) {
@@ -238,6 +240,11 @@ class FlowTableTest {
         @Override
         public VirtualServiceConfig config() {
             return config;
+        }
+
+        @Override
+        public io.fulcrum.dataplane.proxy.DescriptorBudget.Share descriptors() {
+            return descriptors;
         }
 
         @Override

@@ -27,13 +27,20 @@ public final class DataPlaneNode implements AutoCloseable {
 
     /** Starts with these extra command-line flags (e.g. the TLS files). */
     public static DataPlaneNode start(Path jar, String id, String controlPlane, Path workDir, List<String> flags) {
+        return start(List.of(), jar, id, controlPlane, workDir, flags);
+    }
+
+    /** Starts under a command that runs it (e.g. {@code prlimit --nofile=1024:1024}), with extra flags. */
+    public static DataPlaneNode start(List<String> runUnder, Path jar, String id, String controlPlane, Path workDir,
+                                      List<String> flags) {
         Path stateDir = workDir.resolve("state-" + id);
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = new java.util.ArrayList<>(List.of(ManagedProcess.java(), "-Xmx256m", "-jar", jar.toString(),
+        List<String> command = new java.util.ArrayList<>(runUnder);
+        command.addAll(List.of(ManagedProcess.java(), "-Xmx256m", "-jar", jar.toString(),
                 "--node-id", id, "--control-plane", controlPlane, "--state-dir", stateDir.toString()));
         command.addAll(flags);
         ManagedProcess process = ManagedProcess.start(id, command,
