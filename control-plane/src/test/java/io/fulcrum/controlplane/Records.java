@@ -29,8 +29,8 @@ public final class Records {
                 new VirtualService.Persistence(PersistenceMode.NONE, null),
                 new VirtualService.HealthCheck(check, Defaults.CHECK_INTERVAL, Defaults.CHECK_INTERVAL, Defaults.RISE,
                         Defaults.FALL, null, null, null, null, null),
-                null, false, Defaults.IDLE_TIMEOUT, Defaults.IDLE_TIMEOUT, Defaults.CONNECT_TIMEOUT,
-                Defaults.FLOW_IDLE_TIMEOUT, Defaults.MAX_FLOWS, 1L);
+                null, false, Defaults.IDLE_TIMEOUT, Defaults.CLIENT_FIRST_BYTE_TIMEOUT, Defaults.IDLE_TIMEOUT,
+                Defaults.CONNECT_TIMEOUT, Defaults.FLOW_IDLE_TIMEOUT, Defaults.MAX_FLOWS, Defaults.SERVICE_MAX_CONNECTIONS, 1L);
     }
 
     public static VirtualService tcp(String name, int port) {

@@ -31,6 +31,10 @@ public final class Defaults {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration FLOW_IDLE_TIMEOUT = Duration.ofMinutes(5);
     public static final int MAX_FLOWS = 10_000;
+    /** A new client must send its first byte within this (a slow or silent client holds no slot for 12 h). */
+    public static final Duration CLIENT_FIRST_BYTE_TIMEOUT = Duration.ofMinutes(1);
+    /** 0: no limit of the service's own; each node still gives one service at most 3/4 of its descriptors. */
+    public static final int SERVICE_MAX_CONNECTIONS = 0;
 
     public static final int WEIGHT = 100;
     public static final int MIN_CONNECTIONS = 0;

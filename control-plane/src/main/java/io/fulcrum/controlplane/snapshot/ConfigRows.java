@@ -177,6 +177,8 @@ final class ConfigRows {
         e.connectTimeoutMs = rows.getLong("connect_timeout_ms");
         e.flowIdleTimeoutMs = rows.getLong("flow_idle_timeout_ms");
         e.maxFlows = rows.getInt("max_flows");
+        e.clientFirstByteTimeoutMs = rows.getLong("client_first_byte_timeout_ms");
+        e.maxConnections = rows.getInt("max_connections");
         e.version = rows.getLong("version");
         return e;
     }

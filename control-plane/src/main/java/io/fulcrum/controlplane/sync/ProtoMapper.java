@@ -52,7 +52,9 @@ public final class ProtoMapper {
                 .setServerIdleTimeoutMs(vs.serverIdleTimeout().toMillis())
                 .setConnectTimeoutMs(vs.connectTimeout().toMillis())
                 .setFlowIdleTimeoutMs(vs.flowIdleTimeout().toMillis())
-                .setMaxFlows(vs.maxFlows());
+                .setMaxFlows(vs.maxFlows())
+                .setClientFirstByteTimeoutMs(vs.clientFirstByteTimeout().toMillis())
+                .setMaxConnections(vs.maxConnections());
         if (vs.fallback() != null) {
             builder.setFallback(Endpoint.newBuilder().setAddress(vs.fallback().address()).setPort(vs.fallback().port()));
         }

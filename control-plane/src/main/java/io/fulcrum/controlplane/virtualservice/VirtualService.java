@@ -19,8 +19,8 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"name", "address", "ports", "protocol", "layer", "algorithm", "persistence", "healthCheck",
-        "fallback", "proxyProtocol", "clientIdleTimeout", "serverIdleTimeout", "connectTimeout", "flowIdleTimeout",
-        "maxFlows", "version"})
+        "fallback", "proxyProtocol", "clientIdleTimeout", "clientFirstByteTimeout", "serverIdleTimeout", "connectTimeout",
+        "flowIdleTimeout", "maxFlows", "maxConnections", "version"})
 public record VirtualService(
         String name,
         String address,
@@ -33,10 +33,12 @@ public record VirtualService(
         Endpoint fallback,
         boolean proxyProtocol,
         @JsonSerialize(using = DurationText.Json.class) Duration clientIdleTimeout,
+        @JsonSerialize(using = DurationText.Json.class) Duration clientFirstByteTimeout,
         @JsonSerialize(using = DurationText.Json.class) Duration serverIdleTimeout,
         @JsonSerialize(using = DurationText.Json.class) Duration connectTimeout,
         @JsonSerialize(using = DurationText.Json.class) Duration flowIdleTimeout,
         int maxFlows,
+        int maxConnections,
         Long version) implements Versioned {
 
     /** Source-IP persistence; timeout is null when the mode is none and none was given. */
@@ -69,7 +71,8 @@ public record VirtualService(
 
     public VirtualService withVersion(Long newVersion) {
         return new VirtualService(name, address, ports, protocol, layer, algorithm, persistence, healthCheck,
-                fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flowIdleTimeout, maxFlows,
+                fallback, proxyProtocol, clientIdleTimeout, clientFirstByteTimeout, serverIdleTimeout, connectTimeout,
+                flowIdleTimeout, maxFlows, maxConnections,
                 newVersion);
     }
 

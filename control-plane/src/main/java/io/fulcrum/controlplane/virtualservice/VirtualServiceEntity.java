@@ -66,6 +66,10 @@ public class VirtualServiceEntity extends PanacheEntityBase {
     public long flowIdleTimeoutMs;
     @Column(name = "max_flows")
     public int maxFlows;
+    @Column(name = "client_first_byte_timeout_ms")
+    public long clientFirstByteTimeoutMs;
+    @Column(name = "max_connections")
+    public int maxConnections;
     /** Configuration version of the last change; stamped by ConfigVersions in the committing statement. */
     public long version;
 

@@ -29,8 +29,9 @@ public final class VirtualServiceMapper {
         return new VirtualService(e.name, e.address, List.copyOf(Arrays.asList(e.ports)),
                 JsonName.stored(Protocol.class, e.protocol), Layer.stored(e.layer),
                 JsonName.stored(Algorithm.class, e.algorithm), persistence, healthCheck, fallback, e.proxyProtocol,
-                Duration.ofMillis(e.clientIdleTimeoutMs), Duration.ofMillis(e.serverIdleTimeoutMs),
-                Duration.ofMillis(e.connectTimeoutMs), Duration.ofMillis(e.flowIdleTimeoutMs), e.maxFlows, e.version);
+                Duration.ofMillis(e.clientIdleTimeoutMs), Duration.ofMillis(e.clientFirstByteTimeoutMs),
+                Duration.ofMillis(e.serverIdleTimeoutMs), Duration.ofMillis(e.connectTimeoutMs),
+                Duration.ofMillis(e.flowIdleTimeoutMs), e.maxFlows, e.maxConnections, e.version);
     }
 
     /** Overwrites every configurable column of {@code e}; id and version are left alone. */
@@ -62,5 +63,7 @@ public final class VirtualServiceMapper {
         e.connectTimeoutMs = v.connectTimeout().toMillis();
         e.flowIdleTimeoutMs = v.flowIdleTimeout().toMillis();
         e.maxFlows = v.maxFlows();
+        e.clientFirstByteTimeoutMs = v.clientFirstByteTimeout().toMillis();
+        e.maxConnections = v.maxConnections();
     }
 }

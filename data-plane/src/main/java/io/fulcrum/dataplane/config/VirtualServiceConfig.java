@@ -25,6 +25,7 @@ public record VirtualServiceConfig(
         Duration serverIdleTimeout,
         Duration connectTimeout,
         FlowSettings flows,
+        ClientLimits clients,
         List<RealServerConfig> realServers) {
 
     public VirtualServiceConfig {
@@ -39,6 +40,7 @@ public record VirtualServiceConfig(
         Objects.requireNonNull(serverIdleTimeout, "serverIdleTimeout");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(flows, "flows");
+        Objects.requireNonNull(clients, "clients");
         ports = List.copyOf(ports);
         realServers = List.copyOf(realServers);
     }
@@ -49,60 +51,66 @@ public record VirtualServiceConfig(
 
     public VirtualServiceConfig withRealServers(List<RealServerConfig> newRealServers) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows, clients,
                 newRealServers);
     }
 
     public VirtualServiceConfig withPorts(List<Integer> newPorts) {
         return new VirtualServiceConfig(name, address, newPorts, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows, clients,
                 realServers);
     }
 
     public VirtualServiceConfig withAlgorithm(Algorithm newAlgorithm) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, newAlgorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows, clients,
                 realServers);
     }
 
     public VirtualServiceConfig withPersistence(PersistenceConfig newPersistence) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, newPersistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows, clients,
                 realServers);
     }
 
     public VirtualServiceConfig withHealthCheck(HealthCheckConfig newHealthCheck) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                newHealthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                newHealthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows, clients,
                 realServers);
     }
 
     public VirtualServiceConfig withFallback(Endpoint newFallback) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, newFallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                healthCheck, newFallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows, clients,
                 realServers);
     }
 
     public VirtualServiceConfig withProxyProtocol(boolean enabled) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, enabled, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                healthCheck, fallback, enabled, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows, clients,
                 realServers);
     }
 
     public VirtualServiceConfig withTransport(Protocol newProtocol, Layer newLayer) {
         return new VirtualServiceConfig(name, address, ports, newProtocol, newLayer, algorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows, clients,
                 realServers);
+    }
+
+    public VirtualServiceConfig withClients(ClientLimits newClients) {
+        return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, flows,
+                newClients, realServers);
     }
 
     public VirtualServiceConfig withFlows(FlowSettings newFlows) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, newFlows,
+                healthCheck, fallback, proxyProtocol, clientIdleTimeout, serverIdleTimeout, connectTimeout, newFlows, clients,
                 realServers);
     }
 
     public VirtualServiceConfig withTimeouts(Duration clientIdle, Duration serverIdle, Duration connect) {
         return new VirtualServiceConfig(name, address, ports, protocol, layer, algorithm, persistence,
-                healthCheck, fallback, proxyProtocol, clientIdle, serverIdle, connect, flows, realServers);
+                healthCheck, fallback, proxyProtocol, clientIdle, serverIdle, connect, flows, clients, realServers);
     }
 }

@@ -3,6 +3,7 @@ package io.fulcrum.dataplane.controlplane;
 import com.google.protobuf.ProtocolMessageEnum;
 import io.fulcrum.dataplane.config.AdminState;
 import io.fulcrum.dataplane.config.Algorithm;
+import io.fulcrum.dataplane.config.ClientLimits;
 import io.fulcrum.dataplane.config.Endpoint;
 import io.fulcrum.dataplane.config.FlowSettings;
 import io.fulcrum.dataplane.config.HealthCheckConfig;
@@ -86,6 +87,10 @@ public final class ProtoMapper {
                 new FlowSettings(
                         FieldChecks.millis(at + ": flowIdleTimeout", proto.getFlowIdleTimeoutMs(), Limits.IDLE_TIMEOUT),
                         FieldChecks.uint32(at + ": maxFlows", proto.getMaxFlows(), 1, Limits.MAX_FLOWS)),
+                new ClientLimits(
+                        FieldChecks.millis(at + ": clientFirstByteTimeout", proto.getClientFirstByteTimeoutMs(),
+                                Limits.IDLE_TIMEOUT),
+                        FieldChecks.uint32(at + ": maxConnections", proto.getMaxConnections(), 0, Limits.MAX_CONNECTIONS)),
                 realServers);
     }
 

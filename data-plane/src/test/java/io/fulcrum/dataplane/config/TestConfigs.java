@@ -21,7 +21,7 @@ public final class TestConfigs {
                                            List<RealServerConfig> realServers) {
         return new VirtualServiceConfig(name, address, ports, Protocol.TCP, Layer.LAYER_7,
                 Algorithm.WEIGHTED_LEAST_CONNECTIONS, noPersistence(), connectCheck(), null, false,
-                IDLE_TIMEOUT, IDLE_TIMEOUT, CONNECT_TIMEOUT, flows(), realServers);
+                IDLE_TIMEOUT, IDLE_TIMEOUT, CONNECT_TIMEOUT, flows(), clients(), realServers);
     }
 
     /** A layer-4 UDP service with otherwise the same settings as {@link #tcp}. */
@@ -38,6 +38,11 @@ public final class TestConfigs {
 
     public static PersistenceConfig noPersistence() {
         return new PersistenceConfig(PersistenceMode.NONE, Duration.ZERO);
+    }
+
+    /** A client's first byte within a minute; no connection limit of the service's own. */
+    public static ClientLimits clients() {
+        return new ClientLimits(Duration.ofMinutes(1), 0);
     }
 
     /** Flows end after 5 minutes idle; at most 10,000 per service. */

@@ -92,7 +92,7 @@ class SnapshotLimitsTest {
         cases.add(refuses("a label with a space", server(r -> r.setLabel("rs 1")),
                 at + "real server: label: 'rs 1' (expected"));
 
-        for (String field : List.of("clientIdleTimeout", "serverIdleTimeout", "flowIdleTimeout")) {
+        for (String field : List.of("clientIdleTimeout", "serverIdleTimeout", "flowIdleTimeout", "clientFirstByteTimeout")) {
             cases.add(accepts(field + " 1ms", idle(field, 1)));
             cases.add(accepts(field + " 24d", idle(field, IDLE_MAX)));
             cases.add(refuses(field + " 0", idle(field, 0), at + field + ": 0ms (expected 1ms..24d)"));
@@ -191,6 +191,10 @@ class SnapshotLimitsTest {
         cases.add(accepts("maxFlows 1,000,000", s -> s.setMaxFlows(1_000_000)));
         cases.add(refuses("maxFlows 0", s -> s.setMaxFlows(0), at + "maxFlows: 0 (expected 1..1000000)"));
         cases.add(refuses("maxFlows 1,000,001", s -> s.setMaxFlows(1_000_001), at + "maxFlows: 1000001 (expected"));
+        cases.add(accepts("maxConnections 0 (no limit of its own)", s -> s.setMaxConnections(0)));
+        cases.add(accepts("maxConnections 1,000,000", s -> s.setMaxConnections(1_000_000)));
+        cases.add(refuses("maxConnections 1,000,001", s -> s.setMaxConnections(1_000_001),
+                at + "maxConnections: 1000001 (expected 0..1000000)"));
 
         cases.add(accepts("weight 0", server(r -> r.setWeight(0))));
         cases.add(accepts("weight 65535", server(r -> r.setWeight(65535))));
@@ -254,6 +258,7 @@ class SnapshotLimitsTest {
             case "clientIdleTimeout" -> s -> s.setClientIdleTimeoutMs(millis);
             case "serverIdleTimeout" -> s -> s.setServerIdleTimeoutMs(millis);
             case "flowIdleTimeout" -> s -> s.setFlowIdleTimeoutMs(millis);
+            case "clientFirstByteTimeout" -> s -> s.setClientFirstByteTimeoutMs(millis);
             default -> throw new IllegalArgumentException(field);
         };
     }

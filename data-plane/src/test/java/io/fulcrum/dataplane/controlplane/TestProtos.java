@@ -35,7 +35,9 @@ public final class TestProtos {
                 .setServerIdleTimeoutMs(12 * 3_600_000L)
                 .setConnectTimeoutMs(5_000)
                 .setFlowIdleTimeoutMs(300_000)
-                .setMaxFlows(10_000);
+                .setMaxFlows(10_000)
+                .setClientFirstByteTimeoutMs(60_000)
+                .setMaxConnections(0);
         for (int port : ports) {
             service.addPorts(port);
         }

@@ -17,8 +17,8 @@ final class FrontendHandler extends RelayHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        connection = new ProxiedConnection(ctx.channel(), service.counters(),
-                service.config().clientIdleTimeout(), service.config().serverIdleTimeout());
+        connection = new ProxiedConnection(ctx.channel(), service.counters(), service.config().clientIdleTimeout(),
+                service.config().serverIdleTimeout(), service.config().clients().firstByteTimeout());
         // Connected after this pass over the ready sockets, not inside it: the upstream connects of
         // a burst of accepts then go out back to back, and a real server that one of them woke is
         // still awake for the rest (waking a sleeping process is a large part of a connect's cost).

@@ -35,11 +35,12 @@ final class ProxiedConnection {
     private long bytesAtIdleCheck;
     private final IdleTimer idle;
 
-    ProxiedConnection(Channel frontend, ServiceCounters counters, Duration clientIdle, Duration serverIdle) {
+    ProxiedConnection(Channel frontend, ServiceCounters counters, Duration clientIdle, Duration serverIdle,
+                      Duration firstByte) {
         this.frontend = frontend;
         this.counters = counters;
         counters.connectionOpened();
-        this.idle = new IdleTimer(this, frontend.eventLoop(), clientIdle, serverIdle);
+        this.idle = new IdleTimer(this, frontend.eventLoop(), clientIdle, serverIdle, firstByte);
     }
 
     Channel frontend() {
@@ -143,6 +144,7 @@ final class ProxiedConnection {
         }
         bytesMoved += bytes;
         if (from == frontend) {
+            idle.clientSpoke();
             counters.addBytesIn(bytes);
             if (realServer != null) {
                 realServer.addBytesIn(bytes);

@@ -16,6 +16,13 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         // Two descriptors: this client's and, soon, its upstream's. Without them the client is told at
         // once (closed) rather than left in the accept queue, and nothing else on the node runs short.
+        int max = service.config().clients().maxConnections();
+        if (max > 0 && service.counters().active() >= max) {
+            // The service's own limit (about: accepts on other loops may pass it by a few at once).
+            service.counters().refused();
+            channel.close();
+            return;
+        }
         if (!service.descriptors().tryAcquire(2)) {
             service.counters().refused();
             channel.close();

@@ -29,7 +29,7 @@ class RelayHandlerTest {
     @BeforeEach
     void pair() {
         frontend = new EmbeddedChannel();
-        connection = new ProxiedConnection(frontend, counters, Duration.ofHours(1), Duration.ofHours(1));
+        connection = new ProxiedConnection(frontend, counters, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1));
         frontend.pipeline().addLast(new RelayHandler(connection));
         backend = new EmbeddedChannel(new BackendHandler(connection));
         assertTrue(server.tryReserve());
@@ -74,7 +74,7 @@ class RelayHandlerTest {
     @Test
     void dataForAPeerThatIsGoneIsReleased() {
         EmbeddedChannel lonely = new EmbeddedChannel();
-        ProxiedConnection unattached = new ProxiedConnection(lonely, counters, Duration.ofHours(1), Duration.ofHours(1));
+        ProxiedConnection unattached = new ProxiedConnection(lonely, counters, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1));
         lonely.pipeline().addLast(new RelayHandler(unattached));
         ByteBuf data = text("nobody listens");
         lonely.writeInbound(data);

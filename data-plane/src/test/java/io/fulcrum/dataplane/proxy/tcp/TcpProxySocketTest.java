@@ -1,5 +1,6 @@
 package io.fulcrum.dataplane.proxy.tcp;
 
+import io.fulcrum.dataplane.config.ClientLimits;
 import io.fulcrum.dataplane.config.Endpoint;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.RuntimeFixture;
@@ -171,6 +172,50 @@ class TcpProxySocketTest {
                 long start = System.nanoTime();
                 assertTrue(client.closedByPeer());
                 assertTrue(System.nanoTime() - start < Duration.ofSeconds(4).toNanos());
+            }
+        }
+    }
+
+    @Test
+    void aSilentClientIsClosedAtTheFirstByteTimeoutAndASpeakingOneIsNot() throws Exception {
+        try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port()))
+                    .withClients(new ClientLimits(Duration.ofMillis(300), 0)));
+            try (TestClient silent = new TestClient("127.0.0.1", port);
+                 TestClient speaking = new TestClient("127.0.0.1", port)) {
+                assertEquals("rs1", speaking.readLine());
+                speaking.send("hello\n");
+                assertEquals("hello", speaking.readLine());
+                assertEquals("rs1", silent.readLine());
+                long start = System.nanoTime();
+                assertTrue(silent.closedByPeer());
+                long closedAfter = System.nanoTime() - start;
+                assertTrue(closedAfter < Duration.ofSeconds(3).toNanos(), "closed after " + closedAfter / 1_000_000 + "ms");
+                // Well past the first-byte timeout, the client that spoke is still served (idle timeout 12h).
+                speaking.send("still here\n");
+                assertEquals("still here", speaking.readLine());
+            }
+        }
+    }
+
+    @Test
+    void aServiceTakesNoMoreThanItsMaxConnections() throws Exception {
+        try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port()))
+                    .withClients(new ClientLimits(Duration.ofMinutes(1), 2)));
+            try (TestClient first = new TestClient("127.0.0.1", port);
+                 TestClient second = new TestClient("127.0.0.1", port)) {
+                assertEquals("rs1", first.readLine());
+                assertEquals("rs1", second.readLine());
+                try (TestClient third = new TestClient("127.0.0.1", port)) {
+                    assertTrue(third.closedByPeer(), "the third is closed at once");
+                }
+                assertEquals(1, fixture.status("web").refusedConnections());
+                first.close();
+                await("a place free again", Duration.ofSeconds(5), () -> fixture.status("web").activeConnections() == 1);
+                try (TestClient again = new TestClient("127.0.0.1", port)) {
+                    assertEquals("rs1", again.readLine());
+                }
             }
         }
     }
