@@ -69,32 +69,13 @@ class UdpFailoverIT {
 
     @Test
     void killedServerIsDetectedAndItsFlowsMoveToTheSurvivor() throws Exception {
-        FulcrumApi api = cluster.api();
-        int port = DemoServer.freeTcpAndUdpPort(Specs.VIRTUAL_ADDRESS);
-        ObjectNode service = Specs.withSourceIpPersistence(
-                Specs.virtualService(SERVICE, port, "weighted-round-robin"), "6h")
-                .put("protocol", "udp").put("layer", 4);
-        service.putObject("healthCheck").put("type", "connect").put("interval", INTERVAL_MS + "ms")
-                .put("rise", 2).put("fall", FALL).put("port", victim.port());
-        cluster.awaitApplied(api.put(FulcrumApi.virtualService(SERVICE), service));
-        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "victim"), victim.realServer(100)));
-        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "survivor"), survivor.realServer(100)));
-        Overview overview = new Overview(api);
-        Poll.until("both real servers up", Duration.ofSeconds(10),
-                () -> "up".equals(overview.health(SERVICE, "victim")) && "up".equals(overview.health(SERVICE, "survivor")));
-
-        InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+        InetSocketAddress target = deploy(check -> check.put("type", "connect").put("interval", INTERVAL_MS + "ms")
+                .put("rise", 2).put("fall", FALL).put("port", victim.port()));
+        Overview overview = new Overview(cluster.api());
         List<UdpClient> flows = new ArrayList<>();
         List<UdpClient> onVictim = new ArrayList<>();
         try {
-            for (int i = 0; i < 12; i++) {
-                UdpClient flow = UdpClient.open("127.0.7." + (1 + i), target);
-                flows.add(flow);
-                if (flow.ask().equals("victim")) {
-                    onVictim.add(flow);
-                }
-            }
-            assertFalse(onVictim.isEmpty(), "some flows landed on the victim");
+            openFlows(target, 1, 12, flows, onVictim);
 
             long killedAt = System.nanoTime();
             victim.close();
@@ -130,31 +111,13 @@ class UdpFailoverIT {
      */
     @Test
     void aPingCheckedServerWhoseUdpServiceDiesIsEjectedByPortUnreachable() throws Exception {
-        FulcrumApi api = cluster.api();
-        int port = DemoServer.freeTcpAndUdpPort(Specs.VIRTUAL_ADDRESS);
-        ObjectNode service = Specs.withSourceIpPersistence(
-                Specs.virtualService(SERVICE, port, "weighted-round-robin"), "6h")
-                .put("protocol", "udp").put("layer", 4);
-        service.putObject("healthCheck").put("type", "ping").put("interval", "1s").put("rise", 2).put("fall", 3);
-        cluster.awaitApplied(api.put(FulcrumApi.virtualService(SERVICE), service));
-        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "victim"), victim.realServer(100)));
-        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "survivor"), survivor.realServer(100)));
-        Overview overview = new Overview(api);
-        Poll.until("both real servers up", Duration.ofSeconds(10),
-                () -> "up".equals(overview.health(SERVICE, "victim")) && "up".equals(overview.health(SERVICE, "survivor")));
-
-        InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+        InetSocketAddress target = deploy(check -> check.put("type", "ping").put("interval", "1s").put("rise", 2)
+                .put("fall", 3));
+        Overview overview = new Overview(cluster.api());
         List<UdpClient> flows = new ArrayList<>();
         List<UdpClient> onVictim = new ArrayList<>();
         try {
-            for (int i = 0; i < 20; i++) {
-                UdpClient flow = UdpClient.open("127.0.7." + (40 + i), target);
-                flows.add(flow);
-                if (flow.ask().equals("victim")) {
-                    onVictim.add(flow);
-                }
-            }
-            assertFalse(onVictim.isEmpty(), "some flows landed on the victim");
+            openFlows(target, 40, 20, flows, onVictim);
 
             long killedAt = System.nanoTime();
             victim.close();
@@ -212,6 +175,39 @@ class UdpFailoverIT {
         for (int i = 0; i < 8; i++) {
             assertEquals("survivor", UdpClient.askOnce("127.0.7." + (70 + i), target), "new flow after the kill");
         }
+    }
+
+    /**
+     * The UDP service (source-IP persistence 6h) with the victim and the survivor behind it, checked as
+     * {@code check} says; returns its address once both are up.
+     */
+    private InetSocketAddress deploy(java.util.function.Consumer<ObjectNode> check) {
+        FulcrumApi api = cluster.api();
+        int port = DemoServer.freeTcpAndUdpPort(Specs.VIRTUAL_ADDRESS);
+        ObjectNode service = Specs.withSourceIpPersistence(
+                Specs.virtualService(SERVICE, port, "weighted-round-robin"), "6h")
+                .put("protocol", "udp").put("layer", 4);
+        check.accept(service.putObject("healthCheck"));
+        cluster.awaitApplied(api.put(FulcrumApi.virtualService(SERVICE), service));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "victim"), victim.realServer(100)));
+        cluster.awaitApplied(api.put(FulcrumApi.realServer(SERVICE, "survivor"), survivor.realServer(100)));
+        Overview overview = new Overview(api);
+        Poll.until("both real servers up", Duration.ofSeconds(10),
+                () -> "up".equals(overview.health(SERVICE, "victim")) && "up".equals(overview.health(SERVICE, "survivor")));
+        return new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+    }
+
+    /** Opens {@code count} flows from 127.0.7.{first}...; those answered by the victim also go to onVictim. */
+    private static void openFlows(InetSocketAddress target, int first, int count, List<UdpClient> flows,
+                                  List<UdpClient> onVictim) throws IOException {
+        for (int i = 0; i < count; i++) {
+            UdpClient flow = UdpClient.open("127.0.7." + (first + i), target);
+            flows.add(flow);
+            if (flow.ask().equals("victim")) {
+                onVictim.add(flow);
+            }
+        }
+        assertFalse(onVictim.isEmpty(), "some flows landed on the victim");
     }
 
     private static String askQuietly(UdpClient flow) {
