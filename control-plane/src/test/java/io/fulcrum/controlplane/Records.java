@@ -30,7 +30,8 @@ public final class Records {
                 new VirtualService.HealthCheck(check, Defaults.CHECK_INTERVAL, Defaults.CHECK_INTERVAL, Defaults.RISE,
                         Defaults.FALL, null, null, null, null, null),
                 null, false, Defaults.IDLE_TIMEOUT, Defaults.CLIENT_FIRST_BYTE_TIMEOUT, Defaults.IDLE_TIMEOUT,
-                Defaults.CONNECT_TIMEOUT, Defaults.FLOW_IDLE_TIMEOUT, Defaults.MAX_FLOWS, Defaults.SERVICE_MAX_CONNECTIONS, 1L);
+                Defaults.CONNECT_TIMEOUT, Defaults.FLOW_IDLE_TIMEOUT, Defaults.MAX_FLOWS, Defaults.SERVICE_MAX_CONNECTIONS,
+                Defaults.MAX_CONNECTIONS_PER_CLIENT, 1L);
     }
 
     public static VirtualService tcp(String name, int port) {

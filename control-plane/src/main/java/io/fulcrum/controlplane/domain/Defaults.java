@@ -35,6 +35,8 @@ public final class Defaults {
     public static final Duration CLIENT_FIRST_BYTE_TIMEOUT = Duration.ofMinutes(1);
     /** 0: no limit of the service's own; each node still gives one service at most 3/4 of its descriptors. */
     public static final int SERVICE_MAX_CONNECTIONS = 0;
+    /** 0: off; a client address may hold any number of connections (within the service's limits). */
+    public static final int MAX_CONNECTIONS_PER_CLIENT = 0;
 
     public static final int WEIGHT = 100;
     public static final int MIN_CONNECTIONS = 0;

@@ -179,6 +179,7 @@ final class ConfigRows {
         e.maxFlows = rows.getInt("max_flows");
         e.clientFirstByteTimeoutMs = rows.getLong("client_first_byte_timeout_ms");
         e.maxConnections = rows.getInt("max_connections");
+        e.maxConnectionsPerClient = rows.getInt("max_connections_per_client");
         e.version = rows.getLong("version");
         return e;
     }

@@ -54,7 +54,8 @@ public final class ProtoMapper {
                 .setFlowIdleTimeoutMs(vs.flowIdleTimeout().toMillis())
                 .setMaxFlows(vs.maxFlows())
                 .setClientFirstByteTimeoutMs(vs.clientFirstByteTimeout().toMillis())
-                .setMaxConnections(vs.maxConnections());
+                .setMaxConnections(vs.maxConnections())
+                .setMaxConnectionsPerClient(vs.maxConnectionsPerClient());
         if (vs.fallback() != null) {
             builder.setFallback(Endpoint.newBuilder().setAddress(vs.fallback().address()).setPort(vs.fallback().port()));
         }

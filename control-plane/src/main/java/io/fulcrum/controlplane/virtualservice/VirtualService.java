@@ -20,7 +20,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"name", "address", "ports", "protocol", "layer", "algorithm", "persistence", "healthCheck",
         "fallback", "proxyProtocol", "clientIdleTimeout", "clientFirstByteTimeout", "serverIdleTimeout", "connectTimeout",
-        "flowIdleTimeout", "maxFlows", "maxConnections", "version"})
+        "flowIdleTimeout", "maxFlows", "maxConnections", "maxConnectionsPerClient", "version"})
 public record VirtualService(
         String name,
         String address,
@@ -39,6 +39,7 @@ public record VirtualService(
         @JsonSerialize(using = DurationText.Json.class) Duration flowIdleTimeout,
         int maxFlows,
         int maxConnections,
+        int maxConnectionsPerClient,
         Long version) implements Versioned {
 
     /** Source-IP persistence; timeout is null when the mode is none and none was given. */
@@ -72,7 +73,7 @@ public record VirtualService(
     public VirtualService withVersion(Long newVersion) {
         return new VirtualService(name, address, ports, protocol, layer, algorithm, persistence, healthCheck,
                 fallback, proxyProtocol, clientIdleTimeout, clientFirstByteTimeout, serverIdleTimeout, connectTimeout,
-                flowIdleTimeout, maxFlows, maxConnections,
+                flowIdleTimeout, maxFlows, maxConnections, maxConnectionsPerClient,
                 newVersion);
     }
 

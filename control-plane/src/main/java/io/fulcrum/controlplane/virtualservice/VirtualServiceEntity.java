@@ -70,6 +70,8 @@ public class VirtualServiceEntity extends PanacheEntityBase {
     public long clientFirstByteTimeoutMs;
     @Column(name = "max_connections")
     public int maxConnections;
+    @Column(name = "max_connections_per_client")
+    public int maxConnectionsPerClient;
     /** Configuration version of the last change; stamped by ConfigVersions in the committing statement. */
     public long version;
 

@@ -31,7 +31,7 @@ public final class VirtualServiceMapper {
                 JsonName.stored(Algorithm.class, e.algorithm), persistence, healthCheck, fallback, e.proxyProtocol,
                 Duration.ofMillis(e.clientIdleTimeoutMs), Duration.ofMillis(e.clientFirstByteTimeoutMs),
                 Duration.ofMillis(e.serverIdleTimeoutMs), Duration.ofMillis(e.connectTimeoutMs),
-                Duration.ofMillis(e.flowIdleTimeoutMs), e.maxFlows, e.maxConnections, e.version);
+                Duration.ofMillis(e.flowIdleTimeoutMs), e.maxFlows, e.maxConnections, e.maxConnectionsPerClient, e.version);
     }
 
     /** Overwrites every configurable column of {@code e}; id and version are left alone. */
@@ -65,5 +65,6 @@ public final class VirtualServiceMapper {
         e.maxFlows = v.maxFlows();
         e.clientFirstByteTimeoutMs = v.clientFirstByteTimeout().toMillis();
         e.maxConnections = v.maxConnections();
+        e.maxConnectionsPerClient = v.maxConnectionsPerClient();
     }
 }

@@ -25,7 +25,8 @@ public final class VirtualServiceReader {
     static final String ADDRESS = "an IPv4 or IPv6 literal";
     private static final Set<String> FIELDS = Set.of("name", "address", "ports", "protocol", "layer", "algorithm",
             "persistence", "healthCheck", "fallback", "proxyProtocol", "clientIdleTimeout", "serverIdleTimeout",
-            "connectTimeout", "flowIdleTimeout", "maxFlows", "clientFirstByteTimeout", "maxConnections", "version");
+            "connectTimeout", "flowIdleTimeout", "maxFlows", "clientFirstByteTimeout", "maxConnections",
+            "maxConnectionsPerClient", "version");
     private static final Set<String> PERSISTENCE_FIELDS = Set.of("mode", "timeout");
     private static final Set<String> HEALTH_CHECK_FIELDS =
             Set.of("type", "interval", "timeout", "rise", "fall", "port", "path", "expectStatus", "send", "expect");
@@ -88,10 +89,12 @@ public final class VirtualServiceReader {
         int maxFlows = fields.integer("maxFlows", Defaults.MAX_FLOWS, 1, Limits.MAX_FLOWS_MAX);
         Duration firstByte = timeout(fields, "clientFirstByteTimeout", Defaults.CLIENT_FIRST_BYTE_TIMEOUT);
         int maxConnections = fields.integer("maxConnections", Defaults.SERVICE_MAX_CONNECTIONS, 0, Limits.CONNECTIONS_MAX);
+        int perClient = fields.integer("maxConnectionsPerClient", Defaults.MAX_CONNECTIONS_PER_CLIENT, 0,
+                Limits.CONNECTIONS_MAX);
         fields.readOnlyInteger("version");
         return new VirtualService(name, address, ports, protocol, layer, algorithm, persistence, healthCheck,
                 fallback, proxyProtocol, clientIdle, firstByte, serverIdle, connect, flowIdle, maxFlows, maxConnections,
-                null);
+                perClient, null);
     }
 
     private static Duration timeout(FieldReader fields, String field, Duration fallback) {

@@ -29,7 +29,7 @@ class ProtoMapperTest {
                 new VirtualService.HealthCheck(HealthCheckType.PING, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, 3,
                         null, null, null, null, null),
                 null, false, Duration.ofHours(12), Duration.ofSeconds(20), Duration.ofHours(12), Duration.ofSeconds(5),
-                Duration.ofSeconds(90), 500, 40, 3L);
+                Duration.ofSeconds(90), 500, 40, 4, 3L);
         RealServer server = new RealServer("RAS_Server1", "127.0.0.21", null, 100, 0, 0, AdminState.ONLINE, 3L);
 
         var proto = ProtoMapper.toSnapshot(new ConfigState(3, List.of(

@@ -22,14 +22,16 @@ class ClientLimitsApiTest {
     void theDefaultsAreAMinuteAndNoLimitOfTheServicesOwn() {
         json().body(tcp("")).put(vsPath(uniqueName("limits"))).then().statusCode(201)
                 .body("clientFirstByteTimeout", equalTo("1m"))
-                .body("maxConnections", equalTo(0));
+                .body("maxConnections", equalTo(0))
+                .body("maxConnectionsPerClient", equalTo(0));
     }
 
     @Test
     void bothAreStoredAndChangedCanonically() {
         String name = uniqueName("limits-set");
-        json().body(tcp(", \"clientFirstByteTimeout\": \"15000ms\", \"maxConnections\": 500")).put(vsPath(name))
-                .then().statusCode(201)
+        json().body(tcp(", \"clientFirstByteTimeout\": \"15000ms\", \"maxConnections\": 500, \"maxConnectionsPerClient\": 8"))
+                .put(vsPath(name)).then().statusCode(201)
+                .body("maxConnectionsPerClient", equalTo(8))
                 .body("clientFirstByteTimeout", equalTo("15s"))
                 .body("maxConnections", equalTo(500));
         json().contentType("application/merge-patch+json").body("{\"maxConnections\": null}").patch(vsPath(name))
@@ -44,6 +46,8 @@ class ClientLimitsApiTest {
                 .then().statusCode(400).body("errors.field", hasItem("maxConnections"));
         json().body(tcp(", \"maxConnections\": -1")).put(vsPath(uniqueName("limits-bad")))
                 .then().statusCode(400).body("errors.field", hasItem("maxConnections"));
+        json().body(tcp(", \"maxConnectionsPerClient\": 1000001")).put(vsPath(uniqueName("limits-bad")))
+                .then().statusCode(400).body("errors.field", hasItem("maxConnectionsPerClient"));
         json().body(tcp(", \"clientFirstByteTimeout\": \"25d\"")).put(vsPath(uniqueName("limits-bad")))
                 .then().statusCode(400).body("errors.field", hasItem("clientFirstByteTimeout"));
         json().body(tcp(", \"clientFirstByteTimeout\": \"0ms\"")).put(vsPath(uniqueName("limits-bad")))

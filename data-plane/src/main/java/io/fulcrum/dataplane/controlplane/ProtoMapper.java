@@ -90,7 +90,9 @@ public final class ProtoMapper {
                 new ClientLimits(
                         FieldChecks.millis(at + ": clientFirstByteTimeout", proto.getClientFirstByteTimeoutMs(),
                                 Limits.IDLE_TIMEOUT),
-                        FieldChecks.uint32(at + ": maxConnections", proto.getMaxConnections(), 0, Limits.MAX_CONNECTIONS)),
+                        FieldChecks.uint32(at + ": maxConnections", proto.getMaxConnections(), 0, Limits.MAX_CONNECTIONS),
+                        FieldChecks.uint32(at + ": maxConnectionsPerClient", proto.getMaxConnectionsPerClient(), 0,
+                                Limits.MAX_CONNECTIONS)),
                 realServers);
     }
 

@@ -162,7 +162,8 @@ final class VirtualService implements ProxiedService {
         }
         return new VirtualServiceStatus(config.name(), counters.active(), counters.total(), counters.bytesIn(),
                 counters.bytesOut(), counters.refusedConnections(), counters.fallbackConnections(),
-                new DatagramStatus(counters.datagramsIn(), counters.datagramsOut(), counters.droppedDatagrams(),
+                new DatagramStatus(counters.datagramsIn(), counters.datagramsOut(),
+                        counters.droppedDatagrams() + udp.kernelDrops(),
                         counters.droppedFlows(), counters.repinnedFlows()), servers);
     }
 

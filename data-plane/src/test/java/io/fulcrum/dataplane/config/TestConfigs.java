@@ -42,7 +42,7 @@ public final class TestConfigs {
 
     /** A client's first byte within a minute; no connection limit of the service's own. */
     public static ClientLimits clients() {
-        return new ClientLimits(Duration.ofMinutes(1), 0);
+        return new ClientLimits(Duration.ofMinutes(1), 0, 0);
     }
 
     /** Flows end after 5 minutes idle; at most 10,000 per service. */

@@ -195,6 +195,9 @@ class SnapshotLimitsTest {
         cases.add(accepts("maxConnections 1,000,000", s -> s.setMaxConnections(1_000_000)));
         cases.add(refuses("maxConnections 1,000,001", s -> s.setMaxConnections(1_000_001),
                 at + "maxConnections: 1000001 (expected 0..1000000)"));
+        cases.add(accepts("maxConnectionsPerClient 1", s -> s.setMaxConnectionsPerClient(1)));
+        cases.add(refuses("maxConnectionsPerClient 1,000,001", s -> s.setMaxConnectionsPerClient(1_000_001),
+                at + "maxConnectionsPerClient: 1000001 (expected 0..1000000)"));
 
         cases.add(accepts("weight 0", server(r -> r.setWeight(0))));
         cases.add(accepts("weight 65535", server(r -> r.setWeight(65535))));

@@ -4,32 +4,51 @@ import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 /** Sets up each accepted client connection of a TCP virtual service. */
 public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
     private final ProxiedService service;
+    private final ClientConnections perClient = new ClientConnections();
 
     public TcpProxyInitializer(ProxiedService service) {
         this.service = service;
     }
 
+    /**
+     * Admits the client or closes it at once (counted as refused): the service's own connection limit,
+     * the per-client limit, then two descriptors from the node's budget (this client's and, soon, its
+     * upstream's). A refused client learns at once instead of waiting in the accept queue.
+     */
     @Override
     protected void initChannel(Channel channel) {
-        // Two descriptors: this client's and, soon, its upstream's. Without them the client is told at
-        // once (closed) rather than left in the accept queue, and nothing else on the node runs short.
         int max = service.config().clients().maxConnections();
+        // About: accepts on other loops may pass the service's limit by a few at once.
         if (max > 0 && service.counters().active() >= max) {
-            // The service's own limit (about: accepts on other loops may pass it by a few at once).
-            service.counters().refused();
-            channel.close();
+            refuse(channel);
             return;
         }
+        int perClientLimit = service.config().clients().maxConnectionsPerClient();
+        if (perClientLimit > 0) {
+            InetAddress client = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+            if (!perClient.tryOpen(client, perClientLimit)) {
+                refuse(channel);
+                return;
+            }
+            channel.closeFuture().addListener(closed -> perClient.closed(client));
+        }
         if (!service.descriptors().tryAcquire(2)) {
-            service.counters().refused();
-            channel.close();
+            refuse(channel);
             return;
         }
         channel.closeFuture().addListener(closed -> service.descriptors().release(2));
         SpliceRelay.prepare(channel);
         channel.pipeline().addLast(new FrontendHandler(service));
+    }
+
+    private void refuse(Channel channel) {
+        service.counters().refused();
+        channel.close();
     }
 }

@@ -180,7 +180,7 @@ class TcpProxySocketTest {
     void aSilentClientIsClosedAtTheFirstByteTimeoutAndASpeakingOneIsNot() throws Exception {
         try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
             fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port()))
-                    .withClients(new ClientLimits(Duration.ofMillis(300), 0)));
+                    .withClients(new ClientLimits(Duration.ofMillis(300), 0, 0)));
             try (TestClient silent = new TestClient("127.0.0.1", port);
                  TestClient speaking = new TestClient("127.0.0.1", port)) {
                 assertEquals("rs1", speaking.readLine());
@@ -202,7 +202,7 @@ class TcpProxySocketTest {
     void aServiceTakesNoMoreThanItsMaxConnections() throws Exception {
         try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
             fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port()))
-                    .withClients(new ClientLimits(Duration.ofMinutes(1), 2)));
+                    .withClients(new ClientLimits(Duration.ofMinutes(1), 2, 0)));
             try (TestClient first = new TestClient("127.0.0.1", port);
                  TestClient second = new TestClient("127.0.0.1", port)) {
                 assertEquals("rs1", first.readLine());
@@ -214,6 +214,31 @@ class TcpProxySocketTest {
                 first.close();
                 await("a place free again", Duration.ofSeconds(5), () -> fixture.status("web").activeConnections() == 1);
                 try (TestClient again = new TestClient("127.0.0.1", port)) {
+                    assertEquals("rs1", again.readLine());
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneClientAddressHoldsNoMoreThanItsLimitAndOthersAreNotAffected() throws Exception {
+        try (TestRealServer server = TestRealServer.start("rs1", "127.0.0.1", 0)) {
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", server.port()))
+                    .withClients(new ClientLimits(Duration.ofMinutes(1), 0, 2)));
+            try (TestClient first = new TestClient("127.0.0.1", port, "127.0.0.61");
+                 TestClient second = new TestClient("127.0.0.1", port, "127.0.0.61");
+                 TestClient other = new TestClient("127.0.0.1", port, "127.0.0.62")) {
+                assertEquals("rs1", first.readLine());
+                assertEquals("rs1", second.readLine());
+                assertEquals("rs1", other.readLine(), "another address is not limited by the first one's connections");
+                try (TestClient third = new TestClient("127.0.0.1", port, "127.0.0.61")) {
+                    assertTrue(third.closedByPeer(), "the address's third connection is closed at once");
+                }
+                assertEquals(1, fixture.status("web").refusedConnections());
+                first.close();
+                await("one of its places free again", Duration.ofSeconds(5),
+                        () -> fixture.status("web").activeConnections() == 2);
+                try (TestClient again = new TestClient("127.0.0.1", port, "127.0.0.61")) {
                     assertEquals("rs1", again.readLine());
                 }
             }
