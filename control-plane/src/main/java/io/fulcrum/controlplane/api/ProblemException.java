@@ -90,6 +90,13 @@ public class ProblemException extends RuntimeException {
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
+    /** 503: the database cannot be reached (the request changed nothing); clients retry after a while. */
+    public static ProblemException databaseUnavailable(long retryAfterSeconds) {
+        String detail = "the database cannot be reached; nothing was changed; retry in " + retryAfterSeconds + "s";
+        return new ProblemException(503, "database-unavailable", "Database unavailable", detail, List.of(), 0,
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+
     public static ProblemException tooLarge(String field, String detail) {
         // The rest of an oversized body is never read, so the connection cannot be reused.
         return new ProblemException(413, "payload-too-large", "Payload too large", detail,

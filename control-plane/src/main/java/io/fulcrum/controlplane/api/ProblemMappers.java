@@ -14,6 +14,8 @@ import org.postgresql.util.PSQLException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** What a client is told to wait while the database is unreachable. */
+    private static final long DATABASE_RETRY_SECONDS = 5;
     private static final String UNIQUE_VIOLATION = "23505";
 
     @ServerExceptionMapper
@@ -51,6 +53,10 @@ public class ProblemMappers {
             if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
                 return render(UniqueConstraints.conflict(constraintName(sql)), instance(uri));
             }
+            if (databaseUnreachable(cause)) {
+                LOG.warnf("database unreachable during %s: %s", instance(uri), cause.getMessage());
+                return render(ProblemException.databaseUnavailable(DATABASE_RETRY_SECONDS), instance(uri));
+            }
             if (cause instanceof IOException && cause.getMessage() != null
                     && cause.getMessage().contains("Connection was closed")) {
                 // The client left mid-request: nobody reads this answer, and nothing failed on our side.
@@ -62,6 +68,20 @@ public class ProblemMappers {
         LOG.error("Request failed", exception);
         return render(ProblemException.http(500, "internal", "Internal error", null,
                 "the request failed; see the control plane log"), instance(uri));
+    }
+
+    /**
+     * A connection the pool could not get or keep: SQLSTATE class 08 (connection exception, e.g. refused),
+     * 57P (the server shutting down or starting: 57P01..57P03), or the pool's acquisition timeout while it
+     * cannot open one.
+     */
+    static boolean databaseUnreachable(Throwable cause) {
+        if (!(cause instanceof SQLException sql)) {
+            return false;
+        }
+        String state = sql.getSQLState();
+        return (state != null && (state.startsWith("08") || state.startsWith("57P")))
+                || (sql.getMessage() != null && sql.getMessage().contains("Acquisition timeout"));
     }
 
     private static String constraintName(SQLException sql) {
