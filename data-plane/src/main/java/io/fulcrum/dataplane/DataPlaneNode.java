@@ -39,7 +39,7 @@ public final class DataPlaneNode implements AutoCloseable {
         StatusReporter[] reporterRef = new StatusReporter[1];
         DescriptorBudget descriptors = DescriptorBudget.ofThisProcess();
         LOG.log(Level.INFO, "file descriptors: " + descriptors.capacity() + " for client connections (2 each) and"
-                + " UDP flows (1 each), at most " + (long) (descriptors.capacity() * DescriptorBudget.SERVICE_SHARE)
+                + " UDP flows (1 each), at most " + descriptors.serviceLimit()
                 + " for one virtual service");
         this.runtime = new DataPlaneRuntime(group, (server, transition) -> reporterRef[0].reportSoon(),
                 System::currentTimeMillis, descriptors);

@@ -111,11 +111,8 @@ record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Durat
     }
 
     private static String required(Map<String, String> flags, Map<String, String> env, String flag, String variable) {
-        String value = flags.getOrDefault(flag, env.get(variable));
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("missing --" + flag + " (or " + variable + ")");
-        }
-        return value;
+        return optional(flags, env, flag, variable)
+                .orElseThrow(() -> new IllegalArgumentException("missing --" + flag + " (or " + variable + ")"));
     }
 
     private static Duration positive(String flag, String text) {

@@ -28,12 +28,14 @@ public final class DescriptorBudget {
 
     private final long processLimit;
     private final long capacity;
+    private final long serviceLimit;
     private final AtomicLong listeners = new AtomicLong();
     private final Account node;
 
     private DescriptorBudget(long processLimit, long capacity) {
         this.processLimit = processLimit;
         this.capacity = capacity;
+        this.serviceLimit = (long) (capacity * SERVICE_SHARE);
         this.node = new Account("the node");
     }
 
@@ -59,6 +61,11 @@ public final class DescriptorBudget {
 
     public long capacity() {
         return capacity;
+    }
+
+    /** What one virtual service may take of {@link #capacity()}. */
+    public long serviceLimit() {
+        return serviceLimit;
     }
 
     public long used() {
@@ -88,7 +95,6 @@ public final class DescriptorBudget {
 
         /** Takes {@code count} descriptors if this service's share and the node's budget allow. */
         public boolean tryAcquire(int count) {
-            long serviceLimit = (long) (capacity * SERVICE_SHARE);
             if (!account.tryTake(count, serviceLimit, 0)) {
                 account.refused(serviceLimit);
                 return false;
@@ -102,7 +108,7 @@ public final class DescriptorBudget {
         }
 
         public void release(int count) {
-            account.give(count, (long) (capacity * SERVICE_SHARE));
+            account.give(count, serviceLimit);
             node.give(count, capacity - listeners.get());
         }
 

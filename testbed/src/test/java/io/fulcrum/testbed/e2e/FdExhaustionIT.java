@@ -98,11 +98,11 @@ class FdExhaustionIT {
             }
             long left = System.nanoTime();
             String answer = Poll.untilValue("the crowded service to take a new client", Duration.ofSeconds(3),
-                    () -> askQuietly(crowded), "crowded"::equals);
+                    () -> LineClient.askQuietly("127.0.0.149", crowded), "crowded"::equals);
             assertEquals("crowded", answer);
             System.out.println("fd exhaustion: the crowded service took a new client "
                     + (System.nanoTime() - left) / 1_000_000 + " ms after the idle clients left");
-            assertEquals(1, count(node.process().output(), "reached its descriptor limit"),
+            assertEquals(1, node.process().linesContaining("reached its descriptor limit"),
                     "one log line for the episode:\n" + node.process().tail(30));
         }
     }
@@ -112,21 +112,5 @@ class FdExhaustionIT {
         api.put(FulcrumApi.virtualService(name), service).requireSuccess();
         return api.put(FulcrumApi.realServer(name, server.name()), Specs.realServer(server, 100))
                 .requireSuccess().requireConfigVersion();
-    }
-
-    private static String askQuietly(InetSocketAddress target) {
-        try {
-            return LineClient.askOnce("127.0.0.149", target);
-        } catch (IOException notYet) {
-            return "";
-        }
-    }
-
-    private static int count(String text, String part) {
-        int count = 0;
-        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
-            count++;
-        }
-        return count;
     }
 }

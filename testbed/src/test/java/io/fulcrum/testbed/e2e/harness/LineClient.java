@@ -50,6 +50,15 @@ public final class LineClient implements AutoCloseable {
         }
     }
 
+    /** Like {@link #askOnce}, but null when nothing answers yet (for polling until something does). */
+    public static String askQuietly(String sourceAddress, InetSocketAddress target) {
+        try {
+            return askOnce(sourceAddress, target);
+        } catch (IOException notYet) {
+            return null;
+        }
+    }
+
     /** Sends one line and returns the answer; fails if the connection ends first. */
     public String ask() throws IOException {
         out.write("hello\n".getBytes(StandardCharsets.UTF_8));

@@ -68,6 +68,11 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     /** What this process printed (earlier processes logging to the same file are left out). */
+    /** How many lines of the output so far contain {@code part} (e.g. one log line per episode). */
+    public int linesContaining(String part) {
+        return (int) output().lines().filter(line -> line.contains(part)).count();
+    }
+
     public String output() {
         try {
             if (!Files.exists(log)) {
