@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 public final class DataPlaneNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DataPlaneNode.class.getName());
 
+    /** How long a connection ended at the drain deadline waits for its peers' FIN before it closes. */
+    static final Duration FINISH_LINGER = Duration.ofSeconds(2);
+
     private final DataPlaneOptions options;
     private final EventLoopGroup group;
     private final DataPlaneRuntime runtime;
@@ -69,21 +72,38 @@ public final class DataPlaneNode implements AutoCloseable {
         return runtime;
     }
 
-    /** Stops accepting, gives live connections up to the grace period, then stops everything. */
+    /**
+     * Stops accepting, gives live connections up to the grace period to end on their own, then ends
+     * the rest in order (FIN both ways, at most {@link #FINISH_LINGER} for the answers) and stops.
+     */
     void shutdown(Duration grace) {
         LOG.log(Level.INFO, "shutting down: closing listeners, " + runtime.activeConnections()
                 + " live connections get up to " + grace.toMillis() + "ms");
         runtime.stopAccepting();
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (runtime.activeConnections() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        if (!awaitNoConnections(grace)) {
+            LOG.log(Level.INFO, runtime.activeConnections() + " connections still open at the deadline:"
+                    + " ending them (FIN)");
+            runtime.finishConnections(FINISH_LINGER);
+            // The linger timers close the stragglers; a little slack for their event loops.
+            awaitNoConnections(FINISH_LINGER.plusMillis(250));
         }
         close();
+    }
+
+    private boolean awaitNoConnections(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (runtime.activeConnections() > 0) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

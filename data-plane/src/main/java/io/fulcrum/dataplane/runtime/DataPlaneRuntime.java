@@ -5,11 +5,13 @@ import io.fulcrum.dataplane.proxy.DescriptorBudget;
 import io.fulcrum.dataplane.config.Snapshot;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.HealthListener;
+import io.fulcrum.dataplane.proxy.tcp.LiveConnections;
 import io.fulcrum.dataplane.report.NodeStatus;
 import io.fulcrum.dataplane.report.VirtualServiceStatus;
 import io.netty.channel.EventLoopGroup;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +38,7 @@ public final class DataPlaneRuntime implements AutoCloseable {
     private final HealthListener healthListener;
     private final LongSupplier clockMillis;
     private final DescriptorBudget budget;
+    private final LiveConnections live = new LiveConnections();
     private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
     private volatile Snapshot current = Snapshot.EMPTY;
     private boolean stopped;
@@ -81,7 +84,7 @@ public final class DataPlaneRuntime implements AutoCloseable {
                 }
                 VirtualService target = existing;
                 if (target == null) {
-                    target = new VirtualService(config, group, healthListener, clockMillis, budget);
+                    target = new VirtualService(config, group, healthListener, clockMillis, budget, live);
                     created.put(config.name(), target);
                 }
                 bound.put(config.name(), target.bindListeners(config));
@@ -159,6 +162,14 @@ public final class DataPlaneRuntime implements AutoCloseable {
         // No later apply may bind again while live connections drain.
         stopped = true;
         services.values().forEach(VirtualService::closeListeners);
+    }
+
+    /**
+     * After the drain deadline: every TCP connection still open gets our FIN on both sides and closes
+     * when they answer, or after {@code linger} (see {@link LiveConnections#finishAll}).
+     */
+    public void finishConnections(Duration linger) {
+        live.finishAll(linger);
     }
 
     private void sweepPersistence() {

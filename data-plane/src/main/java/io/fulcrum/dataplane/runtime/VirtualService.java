@@ -16,6 +16,7 @@ import io.fulcrum.dataplane.health.HealthListener;
 import io.fulcrum.dataplane.health.HealthTransition;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
+import io.fulcrum.dataplane.proxy.tcp.LiveConnections;
 import io.fulcrum.dataplane.proxy.tcp.TcpProxyInitializer;
 import io.fulcrum.dataplane.proxy.udp.UdpForwarder;
 import io.fulcrum.dataplane.report.DatagramStatus;
@@ -45,7 +46,7 @@ final class VirtualService implements ProxiedService {
     private final LongSupplier clockMillis;
     private final RealServerSelector selector;
     private final ServiceCounters counters = new ServiceCounters();
-    private final TcpProxyInitializer initializer = new TcpProxyInitializer(this);
+    private final TcpProxyInitializer initializer;
     private final UdpForwarder udp;
     private final Map<RealServerKey, RealServer> realServers = new LinkedHashMap<>();
     private final Map<RealServerKey, HealthChecker> checkers = new HashMap<>();
@@ -56,8 +57,9 @@ final class VirtualService implements ProxiedService {
     private ListenerSet listeners;
 
     VirtualService(VirtualServiceConfig config, EventLoopGroup group, HealthListener nodeListener,
-                   LongSupplier clockMillis, DescriptorBudget budget) {
+                   LongSupplier clockMillis, DescriptorBudget budget, LiveConnections live) {
         this.config = config;
+        this.initializer = new TcpProxyInitializer(this, live);
         this.budget = budget;
         this.descriptors = budget.share(config.name());
         this.group = group;

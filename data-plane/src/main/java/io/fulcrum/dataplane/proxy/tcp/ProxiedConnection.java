@@ -14,6 +14,7 @@ import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
 import java.nio.channels.NotYetConnectedException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection and the upstream connection serving it: accounts both sides exactly
@@ -28,6 +29,7 @@ final class ProxiedConnection {
     private boolean frontendInputDone;
     private boolean backendInputDone;
     private boolean closed;
+    private boolean finishing;
     private boolean spliced;
     private boolean frontendDraining;
     private boolean backendDraining;
@@ -53,6 +55,62 @@ final class ProxiedConnection {
 
     boolean closed() {
         return closed;
+    }
+
+    /** Whether an upstream connect that completes now should still be joined to this client. */
+    boolean wantsUpstream() {
+        return !closed && !finishing;
+    }
+
+    /** The node is ending this pair: what either side still sends is read and dropped. */
+    boolean discardingInput() {
+        return finishing;
+    }
+
+    /**
+     * The node is stopping and its drain deadline has passed: each side gets our FIN once what is
+     * queued for it is written, what they still send is dropped (a socket closed with unread input
+     * would send RST), and the pair closes when both have answered with their FIN, or after
+     * {@code linger}. An upstream connect still under way is abandoned.
+     */
+    void finish(Duration linger) {
+        if (closed || finishing) {
+            return;
+        }
+        finishing = true;
+        idle.cancel();
+        frontend.eventLoop().schedule(this::close, linger.toNanos(), TimeUnit.NANOSECONDS);
+        finishSide(frontend, frontendInputDone);
+        if (backend != null) {
+            finishSide(backend, backendInputDone);
+        }
+    }
+
+    private void finishSide(Channel side, boolean inputDone) {
+        if (!side.isActive()) {
+            sideFinished(side);
+            return;
+        }
+        if (!inputDone) {
+            side.config().setAutoRead(true);
+        }
+        side.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(future -> {
+            if (future.isSuccess() && side.isActive()) {
+                shutdownOutput(side);
+            }
+        });
+    }
+
+    /** While finishing: {@code side} sent its FIN or is gone; the pair closes once both are. */
+    private void sideFinished(Channel side) {
+        if (side == frontend) {
+            frontendInputDone = true;
+        } else {
+            backendInputDone = true;
+        }
+        if (frontendInputDone && (backend == null || backendInputDone)) {
+            close();
+        }
     }
 
     /**
@@ -159,6 +217,10 @@ final class ProxiedConnection {
 
     /** One side sent FIN: pass it on once everything it sent is written, close when both did. */
     void inputShutdown(Channel from) {
+        if (finishing) {
+            sideFinished(from);
+            return;
+        }
         if (spliced) {
             // Netty shuts a spliced socket's input on the FIN even with data still queued in it;
             // keep splicing until it is empty (see splicedReadComplete), then pass the FIN on.
@@ -222,6 +284,10 @@ final class ProxiedConnection {
      * read from it is delivered to the other side before the pair closes.
      */
     void ended(Channel gone) {
+        if (finishing && !closed) {
+            sideFinished(gone);
+            return;
+        }
         Channel peer = peerOf(gone);
         if (closed || peer == null || !peer.isActive()) {
             close();

@@ -27,7 +27,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel peer = connection == null ? null : connection.peerOf(ctx.channel());
-        if (peer == null || !peer.isActive()) {
+        if (peer == null || !peer.isActive() || connection.discardingInput()) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -41,7 +41,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         Channel peer = connection == null ? null : connection.peerOf(ctx.channel());
-        if (peer == null) {
+        if (peer == null || connection.discardingInput()) {
             return;
         }
         if (connection.spliced()) {
@@ -70,6 +70,12 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof ChannelInputShutdownEvent) {
             if (connection != null) {
                 connection.inputShutdown(ctx.channel());
+            } else {
+                ctx.close();
+            }
+        } else if (evt instanceof LiveConnections.FinishConnection finish) {
+            if (connection != null) {
+                connection.finish(finish.linger());
             } else {
                 ctx.close();
             }

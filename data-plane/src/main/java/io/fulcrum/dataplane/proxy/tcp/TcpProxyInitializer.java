@@ -10,10 +10,12 @@ import java.net.InetSocketAddress;
 /** Sets up each accepted client connection of a TCP virtual service. */
 public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
     private final ProxiedService service;
+    private final LiveConnections live;
     private final ClientConnections perClient = new ClientConnections();
 
-    public TcpProxyInitializer(ProxiedService service) {
+    public TcpProxyInitializer(ProxiedService service, LiveConnections live) {
         this.service = service;
+        this.live = live;
     }
 
     /**
@@ -43,6 +45,7 @@ public final class TcpProxyInitializer extends ChannelInitializer<Channel> {
             return;
         }
         channel.closeFuture().addListener(closed -> service.descriptors().release(2));
+        live.add(channel);
         SpliceRelay.prepare(channel);
         channel.pipeline().addLast(new FrontendHandler(service));
     }

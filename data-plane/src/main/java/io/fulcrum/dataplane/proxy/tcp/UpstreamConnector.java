@@ -47,7 +47,7 @@ final class UpstreamConnector {
     }
 
     private void tryNextRealServer() {
-        if (connection.closed()) {
+        if (!connection.wantsUpstream()) {
             return;
         }
         RealServer server = tried.size() < MAX_TRIES ? service.selector().select(client.getAddress(), tried) : null;
@@ -66,7 +66,7 @@ final class UpstreamConnector {
                 }
                 LOG.log(Level.DEBUG, "connect to {0} failed: {1}", server, future.cause().toString());
                 tryNextRealServer();
-            } else if (connection.closed()) {
+            } else if (!connection.wantsUpstream()) {
                 future.channel().close();
                 server.release();
             } else {
@@ -92,7 +92,7 @@ final class UpstreamConnector {
 
     private void tryFallback() {
         Endpoint fallback = config.fallback();
-        if (fallback == null || connection.closed()) {
+        if (fallback == null) {
             refuse();
             return;
         }
@@ -100,7 +100,7 @@ final class UpstreamConnector {
             if (!future.isSuccess()) {
                 LOG.log(Level.DEBUG, "connect to fallback {0} failed: {1}", fallback, future.cause().toString());
                 refuse();
-            } else if (connection.closed()) {
+            } else if (!connection.wantsUpstream()) {
                 future.channel().close();
             } else {
                 service.counters().fallbackUsed();

@@ -99,6 +99,11 @@ public final class ManagedProcess implements AutoCloseable {
         });
     }
 
+    /** Sends TERM and returns at once (see {@link #awaitExit}). */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** Waits for the process to end on its own and returns its exit code; fails at the deadline. */
     public int awaitExit(Duration timeout) {
         try {

@@ -1,0 +1,156 @@
+package io.fulcrum.testbed.e2e;
+
+import io.fulcrum.testbed.api.FulcrumApi;
+import io.fulcrum.testbed.api.NodeSync;
+import io.fulcrum.testbed.e2e.harness.ControlPlaneProcess;
+import io.fulcrum.testbed.e2e.harness.DataPlaneNode;
+import io.fulcrum.testbed.e2e.harness.FreePorts;
+import io.fulcrum.testbed.e2e.harness.LineClient;
+import io.fulcrum.testbed.e2e.harness.NameServer;
+import io.fulcrum.testbed.e2e.harness.Overview;
+import io.fulcrum.testbed.e2e.harness.Poll;
+import io.fulcrum.testbed.e2e.harness.Specs;
+import io.fulcrum.testbed.e2e.harness.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SIGTERM to a node with {@code --shutdown-grace 1s} while 20 clients are connected, half of them
+ * idle and half still asking: each connection keeps working through the grace period, then ends
+ * with the node's FIN (end of stream, never a reset), and the node exits 0.
+ */
+class GracefulStopIT {
+    private static final int CLIENTS = 20;
+    private static final Duration GRACE = Duration.ofSeconds(1);
+
+    @Test
+    void connectionsOpenAtTheDeadlineEndWithFinNotReset() throws Exception {
+        Path work = Path.of("target", "e2e", "stop-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")))
+                .toAbsolutePath();
+        Path controlPlaneJar = Path.of(System.getProperty("fulcrum.controlPlane.jar"));
+        Path dataPlaneJar = Path.of(System.getProperty("fulcrum.dataPlane.jar"));
+        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        try (TestDatabase database = TestDatabase.create();
+             ControlPlaneProcess controlPlane = ControlPlaneProcess.start(controlPlaneJar, database, work);
+             NameServer server = NameServer.start("rdp-host", "127.0.0.48");
+             DataPlaneNode node = DataPlaneNode.start(dataPlaneJar, "stop-node", controlPlane.grpcTarget(), work,
+                     List.of("--shutdown-grace", "1s"))) {
+            FulcrumApi api = controlPlane.api();
+            int port = FreePorts.on(Specs.VIRTUAL_ADDRESS);
+            api.put(FulcrumApi.virtualService("Sessions"), Specs.virtualService("Sessions", port, "weighted-round-robin"))
+                    .requireSuccess();
+            long version = api.put(FulcrumApi.realServer("Sessions", server.name()), Specs.realServer(server, 100))
+                    .requireSuccess().requireConfigVersion();
+            new NodeSync(api).awaitApplied(List.of("stop-node"), version, Duration.ofSeconds(30));
+            InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+            LineClient.askOnce("127.0.0.160", target);
+
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < CLIENTS; i++) {
+                    Socket socket = new Socket();
+                    socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0." + (161 + i)), 0));
+                    socket.connect(target, 3_000);
+                    socket.setSoTimeout(10_000);
+                    sockets.add(socket);
+                }
+                List<Future<Ending>> endings = new ArrayList<>();
+                for (int i = 0; i < CLIENTS; i++) {
+                    Socket socket = sockets.get(i);
+                    boolean asking = i % 2 == 0;
+                    endings.add(clients.submit(() -> untilTheEnd(socket, asking)));
+                }
+                Overview overview = new Overview(api);
+                Poll.until("every client on the node", Duration.ofSeconds(10),
+                        () -> overview.virtualService("Sessions").path("connections").asLong() >= CLIENTS);
+                long stoppedAt = System.nanoTime();
+                node.process().terminate();
+
+                int fins = 0;
+                long firstEndMillis = Long.MAX_VALUE;
+                long lastEndMillis = 0;
+                long answersDuringGrace = 0;
+                for (Future<Ending> future : endings) {
+                    Ending ending = future.get(15, TimeUnit.SECONDS);
+                    assertTrue(ending.fin(), "a client saw " + ending.failure() + " instead of the node's FIN");
+                    fins++;
+                    long endedAfter = (ending.atNanos() - stoppedAt) / 1_000_000;
+                    firstEndMillis = Math.min(firstEndMillis, endedAfter);
+                    lastEndMillis = Math.max(lastEndMillis, endedAfter);
+                    answersDuringGrace += ending.answersAfter(stoppedAt);
+                }
+                int exit = node.process().awaitExit(Duration.ofSeconds(15));
+                System.out.println("graceful stop: " + fins + " of " + CLIENTS + " connections ended with FIN, 0 resets,"
+                        + " between " + firstEndMillis + " and " + lastEndMillis + " ms after SIGTERM (grace "
+                        + GRACE.toMillis() + " ms); " + answersDuringGrace + " answers during the grace; exit " + exit);
+                assertEquals(CLIENTS, fins);
+                assertEquals(0, exit, node.process().tail(20));
+                assertTrue(firstEndMillis >= GRACE.toMillis() - 100, "connections kept their grace: " + firstEndMillis);
+                assertTrue(answersDuringGrace > 0, "asking clients were still answered during the grace");
+                assertEquals(1, node.process().linesContaining("still open at the deadline"), node.process().tail(20));
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** Idle, or asking a line at a time, until the connection ends; then closes its own side. */
+    private static Ending untilTheEnd(Socket socket, boolean asking) {
+        List<Long> answeredAt = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            OutputStream out = socket.getOutputStream();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (int asked = 0; asked < 100_000 && System.nanoTime() < deadline; asked++) {
+                if (asking) {
+                    out.write("hello\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+                String line = in.readLine();
+                if (line == null) {
+                    return new Ending(true, null, System.nanoTime(), answeredAt);
+                }
+                answeredAt.add(System.nanoTime());
+                if (!asking) {
+                    return new Ending(false, "an answer to nothing: " + line, System.nanoTime(), answeredAt);
+                }
+            }
+            return new Ending(false, "no end within 20 s", System.nanoTime(), answeredAt);
+        } catch (SocketException e) {
+            return new Ending(false, e.toString(), System.nanoTime(), answeredAt);
+        } catch (IOException e) {
+            return new Ending(false, e.toString(), System.nanoTime(), answeredAt);
+        }
+    }
+
+    private record Ending(boolean fin, String failure, long atNanos, List<Long> answeredAt) {
+        long answersAfter(long nanos) {
+            return answeredAt.stream().filter(at -> at > nanos).count();
+        }
+    }
+}
