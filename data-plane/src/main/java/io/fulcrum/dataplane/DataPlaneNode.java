@@ -45,7 +45,7 @@ public final class DataPlaneNode implements AutoCloseable {
                 + " UDP flows (1 each), at most " + descriptors.serviceLimit()
                 + " for one virtual service");
         this.runtime = new DataPlaneRuntime(group, (server, transition) -> reporterRef[0].reportSoon(),
-                System::currentTimeMillis, descriptors);
+                System::currentTimeMillis, descriptors, options.udpBuffers());
         this.applier = new SnapshotApplier(runtime, new LastGoodSnapshotStore(options.stateDir()));
         ControlPlaneClient[] clientRef = new ControlPlaneClient[1];
         this.reporter = new StatusReporter(runtime::status, status -> clientRef[0].report(status),

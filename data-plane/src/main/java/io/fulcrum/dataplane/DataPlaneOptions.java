@@ -1,7 +1,9 @@
 package io.fulcrum.dataplane;
 
+import io.fulcrum.dataplane.config.ByteSize;
 import io.fulcrum.dataplane.config.DurationText;
 import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
+import io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +20,15 @@ import java.util.Set;
  * and FULCRUM_TLS_KEY (flags win). With TLS the node id is the certificate's; --node-id may only repeat it.
  */
 record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Duration reportInterval,
-                        int ioThreads, Duration shutdownGrace, Optional<ControlPlaneTls> tls) {
+                        int ioThreads, Duration shutdownGrace, Optional<ControlPlaneTls> tls,
+                        UdpSocketBuffers udpBuffers) {
 
     static final String USAGE = "usage: fulcrum-data-plane --control-plane HOST:PORT --state-dir DIR"
             + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
-            + " [--report-interval 1s] [--io-threads N] [--shutdown-grace 5s]";
+            + " [--report-interval 1s] [--io-threads N] [--shutdown-grace 5s]"
+            + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB]";
     private static final Set<String> FLAGS = Set.of("node-id", "control-plane", "state-dir", "report-interval",
-            "io-threads", "shutdown-grace", "tls-ca", "tls-cert", "tls-key");
+            "io-threads", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer");
 
     static DataPlaneOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
@@ -69,7 +73,22 @@ record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Durat
                 throw new IllegalArgumentException("--io-threads '" + flags.get("io-threads") + "' (expected 1..1024)");
             }
         }
-        return new DataPlaneOptions(nodeId, controlPlane, stateDir, reportInterval, threads, grace, tls);
+        UdpSocketBuffers udpBuffers = new UdpSocketBuffers(
+                bufferSize(flags, "udp-service-buffer", UdpSocketBuffers.DEFAULT.serviceBytes()),
+                bufferSize(flags, "udp-flow-buffer", UdpSocketBuffers.DEFAULT.flowBytes()));
+        return new DataPlaneOptions(nodeId, controlPlane, stateDir, reportInterval, threads, grace, tls, udpBuffers);
+    }
+
+    private static int bufferSize(Map<String, String> flags, String flag, int fallback) {
+        if (!flags.containsKey(flag)) {
+            return fallback;
+        }
+        long bytes = ByteSize.parse(flags.get(flag));
+        if (bytes < UdpSocketBuffers.MIN_BYTES || bytes > UdpSocketBuffers.MAX_BYTES) {
+            throw new IllegalArgumentException("--" + flag + " '" + flags.get(flag) + "' (expected "
+                    + ByteSize.format(UdpSocketBuffers.MIN_BYTES) + ".." + ByteSize.format(UdpSocketBuffers.MAX_BYTES) + ")");
+        }
+        return (int) bytes;
     }
 
     /** All three TLS files, or none (plain text, which the control plane serves on loopback only). */

@@ -94,4 +94,25 @@ class DataPlaneOptionsTest {
         assertTrue(DataPlaneOptions.parse(args("--node-id", "n"), Map.of()).tls().isEmpty());
         assertTrue(Files.exists(pki.resolve("ca.crt")));
     }
+
+    @Test
+    void udpSocketBuffersDefaultToFourAndOneMebibytesAndTakeBinaryUnits() {
+        DataPlaneOptions defaults = DataPlaneOptions.parse(args("--node-id", "n"), Map.of());
+        assertEquals(4 << 20, defaults.udpBuffers().serviceBytes());
+        assertEquals(1 << 20, defaults.udpBuffers().flowBytes());
+        DataPlaneOptions given = DataPlaneOptions.parse(
+                args("--node-id", "n", "--udp-service-buffer", "16MiB", "--udp-flow-buffer", "262144"), Map.of());
+        assertEquals(16 << 20, given.udpBuffers().serviceBytes());
+        assertEquals(256 << 10, given.udpBuffers().flowBytes());
+    }
+
+    @Test
+    void udpSocketBuffersOutsideTheirBoundsOrUnitsAreRefusedByName() {
+        for (String bad : List.of("32KiB", "257MiB", "1GiB", "4mb", "-1", "4 MiB", "99999999999")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> DataPlaneOptions.parse(
+                    args("--node-id", "n", "--udp-flow-buffer", bad), Map.of()), bad);
+            assertTrue(refused.getMessage().contains("udp-flow-buffer") || refused.getMessage().contains("not a size"),
+                    refused.getMessage());
+        }
+    }
 }

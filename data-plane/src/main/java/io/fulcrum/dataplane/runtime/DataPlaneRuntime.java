@@ -6,6 +6,7 @@ import io.fulcrum.dataplane.config.Snapshot;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.HealthListener;
 import io.fulcrum.dataplane.proxy.tcp.LiveConnections;
+import io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers;
 import io.fulcrum.dataplane.report.NodeStatus;
 import io.fulcrum.dataplane.report.VirtualServiceStatus;
 import io.netty.channel.EventLoopGroup;
@@ -38,19 +39,24 @@ public final class DataPlaneRuntime implements AutoCloseable {
     private final HealthListener healthListener;
     private final LongSupplier clockMillis;
     private final DescriptorBudget budget;
+    private final UdpSocketBuffers udpBuffers;
     private final LiveConnections live = new LiveConnections();
     private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
     private volatile Snapshot current = Snapshot.EMPTY;
     private boolean stopped;
 
     public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis) {
-        this(group, healthListener, clockMillis, DescriptorBudget.unlimited());
+        this(group, healthListener, clockMillis, DescriptorBudget.unlimited(), UdpSocketBuffers.DEFAULT);
     }
 
-    /** @param budget the node's file descriptors for connections and flows ({@link DescriptorBudget#ofThisProcess()}) */
+    /**
+     * @param budget the node's file descriptors for connections and flows ({@link DescriptorBudget#ofThisProcess()})
+     * @param udpBuffers the kernel buffers of UDP service and flow sockets
+     */
     public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis,
-                            DescriptorBudget budget) {
+                            DescriptorBudget budget, UdpSocketBuffers udpBuffers) {
         this.budget = budget;
+        this.udpBuffers = udpBuffers;
         this.group = group;
         this.healthListener = healthListener;
         this.clockMillis = clockMillis;
@@ -84,7 +90,7 @@ public final class DataPlaneRuntime implements AutoCloseable {
                 }
                 VirtualService target = existing;
                 if (target == null) {
-                    target = new VirtualService(config, group, healthListener, clockMillis, budget, live);
+                    target = new VirtualService(config, group, healthListener, clockMillis, budget, live, udpBuffers);
                     created.put(config.name(), target);
                 }
                 bound.put(config.name(), target.bindListeners(config));

@@ -19,6 +19,7 @@ import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.fulcrum.dataplane.proxy.tcp.LiveConnections;
 import io.fulcrum.dataplane.proxy.tcp.TcpProxyInitializer;
 import io.fulcrum.dataplane.proxy.udp.UdpForwarder;
+import io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers;
 import io.fulcrum.dataplane.report.DatagramStatus;
 import io.fulcrum.dataplane.report.RealServerStatus;
 import io.fulcrum.dataplane.report.VirtualServiceStatus;
@@ -57,7 +58,8 @@ final class VirtualService implements ProxiedService {
     private ListenerSet listeners;
 
     VirtualService(VirtualServiceConfig config, EventLoopGroup group, HealthListener nodeListener,
-                   LongSupplier clockMillis, DescriptorBudget budget, LiveConnections live) {
+                   LongSupplier clockMillis, DescriptorBudget budget, LiveConnections live,
+                   UdpSocketBuffers udpBuffers) {
         this.config = config;
         this.initializer = new TcpProxyInitializer(this, live);
         this.budget = budget;
@@ -66,7 +68,7 @@ final class VirtualService implements ProxiedService {
         this.nodeListener = nodeListener;
         this.clockMillis = clockMillis;
         this.selector = new RealServerSelector(clockMillis);
-        this.udp = new UdpForwarder(this, clockMillis);
+        this.udp = new UdpForwarder(this, clockMillis, udpBuffers);
         update(config);
     }
 

@@ -6,6 +6,8 @@ import io.fulcrum.dataplane.config.Snapshot;
 import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.health.HealthTransition;
+import io.fulcrum.dataplane.proxy.DescriptorBudget;
+import io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers;
 import io.fulcrum.dataplane.report.RealServerStatus;
 import io.fulcrum.dataplane.report.VirtualServiceStatus;
 import io.fulcrum.dataplane.runtime.ApplyException;
@@ -21,10 +23,43 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A real runtime on a small epoll event-loop group, with helpers to build loopback snapshots. */
 public final class RuntimeFixture implements AutoCloseable {
-    public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+    private static final int EVENT_LOOPS = 2;
+    public final EventLoopGroup group = new MultiThreadIoEventLoopGroup(EVENT_LOOPS, EpollIoHandler.newFactory());
     public final List<HealthTransition> transitions = new CopyOnWriteArrayList<>();
-    public final DataPlaneRuntime runtime = new DataPlaneRuntime(group, (server, t) -> transitions.add(t),
-            System::currentTimeMillis);
+    public final DataPlaneRuntime runtime;
+
+    public RuntimeFixture() {
+        this(UdpSocketBuffers.DEFAULT);
+    }
+
+    /** With these UDP socket buffers (small ones let a test overflow them). */
+    public RuntimeFixture(UdpSocketBuffers udpBuffers) {
+        runtime = new DataPlaneRuntime(group, (server, t) -> transitions.add(t), System::currentTimeMillis,
+                DescriptorBudget.unlimited(), udpBuffers);
+    }
+
+    /** Holds every event loop of the node until the returned latch is counted down (a node too busy to read). */
+    public java.util.concurrent.CountDownLatch stallEventLoops() {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(EVENT_LOOPS);
+        group.forEach(loop -> loop.execute(() -> {
+            stalled.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        try {
+            if (!stalled.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("event loops did not stall");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return release;
+    }
 
     public void apply(long version, VirtualServiceConfig... services) throws ApplyException {
         runtime.apply(new Snapshot(version, List.of(services)));

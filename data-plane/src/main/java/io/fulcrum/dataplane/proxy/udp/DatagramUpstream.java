@@ -30,13 +30,20 @@ final class DatagramUpstream implements FlowUpstream {
         this.counters = counters;
     }
 
-    /** The opener used in production: registration and connect complete inline on the flow's loop. */
-    static final UpstreamOpener OPENER = (table, flow, target) -> open(table, flow, target);
+    /**
+     * The opener used in production: sockets with these buffers, whose kernel drops are counted in
+     * {@code drops}; registration and connect complete inline on the flow's loop.
+     */
+    static UpstreamOpener opener(UdpSocketBuffers buffers, SocketDrops drops) {
+        return (table, flow, target) -> open(table, flow, target, buffers, drops);
+    }
 
-    private static FlowUpstream open(FlowTable table, UdpFlow flow, InetSocketAddress target) {
+    private static FlowUpstream open(FlowTable table, UdpFlow flow, InetSocketAddress target,
+                                     UdpSocketBuffers buffers, SocketDrops drops) {
         EventLoop loop = flow.listener().eventLoop();
         EpollDatagramChannel channel = new EpollDatagramChannel(SocketFamily.of(target.getAddress()));
         DatagramLimits.configure(channel, DatagramLimits.UPSTREAM_BATCH, LOW_WATER, HIGH_WATER);
+        buffers.applyToFlow(channel);
         DatagramUpstream upstream = new DatagramUpstream(channel, target, table.counters());
         channel.pipeline().addLast(new UpstreamHandler(table, flow));
         // On the loop, register and connect run inline: the socket is connected before the first write.
@@ -48,6 +55,7 @@ final class DatagramUpstream implements FlowUpstream {
                     connected.cause());
         }
         channel.closeFuture().addListener(closed -> table.upstreamClosed(flow, upstream));
+        drops.track(channel);
         return upstream;
     }
 

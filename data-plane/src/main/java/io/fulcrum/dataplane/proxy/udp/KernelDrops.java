@@ -40,6 +40,11 @@ public final class KernelDrops {
         return OptionalLong.empty();
     }
 
+    /** The drops per inode of the last read of the tables, without reading them again. */
+    static synchronized Map<Long, Long> lastRead() {
+        return cached;
+    }
+
     /** Drops per socket inode, at most half a second old. */
     public static synchronized Map<Long, Long> byInode() {
         long now = System.nanoTime();
@@ -61,8 +66,19 @@ public final class KernelDrops {
         return drops;
     }
 
-    /** One line: "sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops". */
+    /**
+     * One line: "sl local rem st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops". With a
+     * line per socket of the host (a node's flows included), lines without drops, nearly all of them,
+     * are passed over on their last character.
+     */
     static void parse(String line, Map<Long, Long> into) {
+        int end = line.length();
+        while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
+            end--;
+        }
+        if (end < 2 || (line.charAt(end - 1) == '0' && line.charAt(end - 2) == ' ')) {
+            return;
+        }
         String[] fields = line.trim().split("\\s+");
         if (fields.length < 13 || !fields[0].endsWith(":")) {
             return;

@@ -24,18 +24,14 @@ public final class UdpForwarder {
     private static final int LOW_WATER = 512 * 1024;
     private static final int HIGH_WATER = 1024 * 1024;
 
-    private static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
-    private static final System.Logger LOG = System.getLogger(UdpForwarder.class.getName());
-    private static final java.util.concurrent.atomic.AtomicBoolean BUFFER_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
-
     private final FlowTable table;
+    private final UdpSocketBuffers buffers;
+    private final SocketDrops kernelDrops = new SocketDrops();
     private ScheduledFuture<?> sweep;
-    // The service sockets' inodes, for the kernel's drop counts; and what closed sockets had dropped.
-    private final java.util.Set<Long> socketInodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicLong droppedByClosedSockets = new java.util.concurrent.atomic.AtomicLong();
 
-    public UdpForwarder(ProxiedService service, LongSupplier clockMillis) {
-        this.table = new FlowTable(service, DatagramUpstream.OPENER, clockMillis);
+    public UdpForwarder(ProxiedService service, LongSupplier clockMillis, UdpSocketBuffers buffers) {
+        this.buffers = buffers;
+        this.table = new FlowTable(service, DatagramUpstream.opener(buffers, kernelDrops), clockMillis);
     }
 
     /** Binds one SO_REUSEPORT service socket on the loop; the kernel keeps a client on one socket. */
@@ -48,8 +44,8 @@ public final class UdpForwarder {
                 .channelFactory(() -> new EpollDatagramChannel(SocketFamily.of(address.getAddress())))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_RCVBUF, buffers.serviceBytes())
+                .option(ChannelOption.SO_SNDBUF, buffers.serviceBytes())
                 .handler(new ChannelInitializer<EpollDatagramChannel>() {
                     @Override
                     protected void initChannel(EpollDatagramChannel channel) {
@@ -60,41 +56,19 @@ public final class UdpForwarder {
                 .bind(address)
                 .addListener((ChannelFuture bound) -> {
                     if (bound.isSuccess()) {
-                        watch((EpollDatagramChannel) bound.channel());
+                        EpollDatagramChannel channel = (EpollDatagramChannel) bound.channel();
+                        buffers.checkService(channel);
+                        kernelDrops.track(channel);
                     }
                 });
     }
 
-    /** Follows the socket's kernel drop count, and says once if the kernel capped its receive buffer. */
-    private void watch(EpollDatagramChannel channel) {
-        // Linux reports twice what it grants; net.core.rmem_max caps what SO_RCVBUF may ask.
-        int granted = channel.config().getReceiveBufferSize() / 2;
-        if (granted < SOCKET_BUFFER_BYTES && BUFFER_WARNED.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "UDP receive buffers hold " + granted / 1024 + " KiB, not the "
-                    + SOCKET_BUFFER_BYTES / 1024 + " KiB asked (net.core.rmem_max); bursts beyond it are dropped by"
-                    + " the kernel and counted in droppedDatagrams. Raise net.core.rmem_max to keep them");
-        }
-        KernelDrops.inode(channel.fd().intValue()).ifPresent(inode -> {
-            socketInodes.add(inode);
-            channel.closeFuture().addListener(closed -> {
-                // Read before forgetting it: a closed socket's drops leave the kernel's table.
-                droppedByClosedSockets.addAndGet(KernelDrops.byInode().getOrDefault(inode, 0L));
-                socketInodes.remove(inode);
-            });
-        });
-    }
-
-    /** Datagrams the kernel dropped on this service's sockets (full receive buffers), since they were bound. */
+    /**
+     * Datagrams the kernel dropped on this service's sockets (full receive buffers), service sockets
+     * and flows' upstream sockets alike, since they were opened.
+     */
     public long kernelDrops() {
-        if (socketInodes.isEmpty()) {
-            return droppedByClosedSockets.get();
-        }
-        java.util.Map<Long, Long> drops = KernelDrops.byInode();
-        long sum = droppedByClosedSockets.get();
-        for (long inode : socketInodes) {
-            sum += drops.getOrDefault(inode, 0L);
-        }
-        return sum;
+        return kernelDrops.total();
     }
 
     public int liveFlows() {
