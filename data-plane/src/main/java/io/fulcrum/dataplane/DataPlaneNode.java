@@ -51,7 +51,7 @@ public final class DataPlaneNode implements AutoCloseable {
         this.reporter = new StatusReporter(runtime::status, status -> clientRef[0].report(status),
                 options.reportInterval());
         reporterRef[0] = reporter;
-        this.client = new ControlPlaneClient(options.controlPlane(),
+        this.client = new ControlPlaneClient(options.controlPlanes(),
                 options.tls().map(ControlPlaneTls::credentials).orElseGet(InsecureChannelCredentials::create),
                 new NodeIdentity(options.nodeId(), hostname(), softwareVersion()), applier, reporter::reportSoon);
         clientRef[0] = client;

@@ -19,11 +19,12 @@ import java.util.Set;
  * come from FULCRUM_NODE_ID, FULCRUM_CONTROL_PLANE, FULCRUM_STATE_DIR, FULCRUM_TLS_CA, FULCRUM_TLS_CERT
  * and FULCRUM_TLS_KEY (flags win). With TLS the node id is the certificate's; --node-id may only repeat it.
  */
-record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Duration reportInterval,
+record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir, Duration reportInterval,
                         int ioThreads, Duration shutdownGrace, Optional<ControlPlaneTls> tls,
                         UdpSocketBuffers udpBuffers) {
 
-    static final String USAGE = "usage: fulcrum-data-plane --control-plane HOST:PORT --state-dir DIR"
+    static final int MAX_CONTROL_PLANES = 16;
+    static final String USAGE = "usage: fulcrum-data-plane --control-plane HOST:PORT[,HOST:PORT...] --state-dir DIR"
             + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
             + " [--report-interval 1s] [--io-threads N] [--shutdown-grace 5s]"
             + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB]";
@@ -55,10 +56,7 @@ record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Durat
         }
         Optional<ControlPlaneTls> tls = tls(flags, env);
         String nodeId = nodeId(flags, env, tls);
-        String controlPlane = required(flags, env, "control-plane", "FULCRUM_CONTROL_PLANE");
-        if (!controlPlane.matches(".+:\\d{1,5}")) {
-            throw new IllegalArgumentException("--control-plane '" + controlPlane + "' (expected HOST:PORT)");
-        }
+        List<String> controlPlanes = controlPlanes(required(flags, env, "control-plane", "FULCRUM_CONTROL_PLANE"));
         Path stateDir = Path.of(required(flags, env, "state-dir", "FULCRUM_STATE_DIR"));
         Duration reportInterval = positive("--report-interval", flags.getOrDefault("report-interval", "1s"));
         Duration grace = DurationText.parse(flags.getOrDefault("shutdown-grace", "5s"));
@@ -76,7 +74,25 @@ record DataPlaneOptions(String nodeId, String controlPlane, Path stateDir, Durat
         UdpSocketBuffers udpBuffers = new UdpSocketBuffers(
                 bufferSize(flags, "udp-service-buffer", UdpSocketBuffers.DEFAULT.serviceBytes()),
                 bufferSize(flags, "udp-flow-buffer", UdpSocketBuffers.DEFAULT.flowBytes()));
-        return new DataPlaneOptions(nodeId, controlPlane, stateDir, reportInterval, threads, grace, tls, udpBuffers);
+        return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, grace, tls, udpBuffers);
+    }
+
+    /** HOST:PORT, or several separated by commas: the instances of an active-active control plane. */
+    private static List<String> controlPlanes(String text) {
+        List<String> targets = List.of(text.split(",", -1));
+        if (targets.size() > MAX_CONTROL_PLANES) {
+            throw new IllegalArgumentException("--control-plane lists " + targets.size() + " addresses (at most "
+                    + MAX_CONTROL_PLANES + ")");
+        }
+        for (String target : targets) {
+            if (!target.matches("[^,\\s]{1,253}:\\d{1,5}") || Integer.parseInt(target.substring(target.lastIndexOf(':') + 1)) > 65535) {
+                throw new IllegalArgumentException("--control-plane '" + target + "' (expected HOST:PORT[,HOST:PORT...])");
+            }
+        }
+        if (new java.util.HashSet<>(targets).size() != targets.size()) {
+            throw new IllegalArgumentException("--control-plane '" + text + "' names an address twice");
+        }
+        return targets;
     }
 
     private static int bufferSize(Map<String, String> flags, String flag, int fallback) {

@@ -115,4 +115,16 @@ class DataPlaneOptionsTest {
                     refused.getMessage());
         }
     }
+
+    @Test
+    void severalControlPlaneInstancesAreTakenInOrderAndBadListsAreRefused() {
+        DataPlaneOptions options = DataPlaneOptions.parse(new String[] {"--node-id", "n", "--state-dir", "/tmp/x",
+                "--control-plane", "cp1:9090,cp2:9090"}, Map.of());
+        assertEquals(List.of("cp1:9090", "cp2:9090"), options.controlPlanes());
+        for (String bad : List.of("cp1:9090,", "cp1:9090,cp1:9090", "cp1", "cp1:70000", "a b:1",
+                String.join(",", java.util.Collections.nCopies(17, "x:1")))) {
+            assertThrows(IllegalArgumentException.class, () -> DataPlaneOptions.parse(new String[] {"--node-id", "n",
+                    "--state-dir", "/tmp/x", "--control-plane", bad}, Map.of()), bad);
+        }
+    }
 }

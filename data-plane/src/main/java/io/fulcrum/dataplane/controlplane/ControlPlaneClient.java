@@ -14,6 +14,7 @@ import io.grpc.stub.ClientResponseObserver;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Holds one Sync stream to the control plane: says hello, applies every snapshot it receives
  * (in order, on one thread) and answers it, sends reports, and reconnects forever with capped,
- * jittered backoff while the node keeps serving what it has. The backoff is this class's alone:
+ * jittered backoff while the node keeps serving what it has. Given several control-plane instances
+ * (active-active on one database), each attempt after a stream ended goes to the next one, so a
+ * node whose instance died is on another within one backoff step. The backoff is this class's alone:
  * each attempt first resets the channel's own connect backoff, which would otherwise grow to two
  * minutes during a long outage and delay the reconnect long after the control plane is back.
  * An outage is logged when it starts, when its reason changes, and when it ends.
@@ -39,7 +42,10 @@ public final class ControlPlaneClient implements AutoCloseable {
     static final Duration APPLIED_QUIET = Duration.ofMillis(200);
     private static final System.Logger LOG = System.getLogger(ControlPlaneClient.class.getName());
 
-    private final ManagedChannel channel;
+    private final List<String> targets;
+    private final List<ManagedChannel> channels;
+    // The instance the current or next attempt goes to; touched only on the worker thread.
+    private int currentTarget;
     private final NodeIdentity identity;
     private final SnapshotApplier applier;
     private final Runnable onApplied;
@@ -63,19 +69,23 @@ public final class ControlPlaneClient implements AutoCloseable {
      *                  (e.g. to report the new version soon)
      */
     public ControlPlaneClient(String target, NodeIdentity identity, SnapshotApplier applier, Runnable onApplied) {
-        this(target, InsecureChannelCredentials.create(), identity, applier, onApplied);
+        this(List.of(target), InsecureChannelCredentials.create(), identity, applier, onApplied);
     }
 
-    /** @param credentials plain text, or mutual TLS (ControlPlaneTls) */
-    public ControlPlaneClient(String target, ChannelCredentials credentials, NodeIdentity identity,
+    /**
+     * @param targets     HOST:PORT of each control-plane instance, tried in this order
+     * @param credentials plain text, or mutual TLS (ControlPlaneTls)
+     */
+    public ControlPlaneClient(List<String> targets, ChannelCredentials credentials, NodeIdentity identity,
                               SnapshotApplier applier, Runnable onApplied) {
-        this.channel = Grpc.newChannelBuilder(target, credentials)
+        this.targets = List.copyOf(targets);
+        this.channels = this.targets.stream().map(target -> Grpc.newChannelBuilder(target, credentials)
                 .maxInboundMessageSize(MAX_SNAPSHOT_BYTES)
                 // Notices a control plane that vanished without closing the connection. gRPC servers
                 // refuse pings more often than every 5 minutes by default, hence 6.
                 .keepAliveTime(6, TimeUnit.MINUTES)
                 .keepAliveTimeout(20, TimeUnit.SECONDS)
-                .build();
+                .build()).toList();
         this.identity = identity;
         this.applier = applier;
         this.onApplied = onApplied;
@@ -103,6 +113,7 @@ public final class ControlPlaneClient implements AutoCloseable {
         if (closed) {
             return;
         }
+        ManagedChannel channel = channels.get(currentTarget);
         // Connect now, not when gRPC's own (exponential, up to 120 s) reconnect timer says so.
         channel.resetConnectBackoff();
         ResponseHandler handler = new ResponseHandler();
@@ -114,7 +125,8 @@ public final class ControlPlaneClient implements AutoCloseable {
                 .setAppliedVersion(applier.appliedVersion())
                 .setHostname(identity.hostname())
                 .setSoftwareVersion(identity.softwareVersion())).build());
-        LOG.log(Level.DEBUG, "opened stream to the control plane, applied version " + applier.appliedVersion());
+        LOG.log(Level.DEBUG, "opened stream to the control plane at " + targets.get(currentTarget)
+                + ", applied version " + applier.appliedVersion());
     }
 
     /** Receives what the control plane sends on one stream. */
@@ -186,7 +198,7 @@ public final class ControlPlaneClient implements AutoCloseable {
         }
         backoff.reset();
         if (outageSince != 0) {
-            LOG.log(Level.INFO, "control plane stream restored after "
+            LOG.log(Level.INFO, "control plane stream restored (" + targets.get(currentTarget) + ") after "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageSince) + "ms (" + failedAttempts
                     + " failed attempts)");
         }
@@ -206,9 +218,12 @@ public final class ControlPlaneClient implements AutoCloseable {
             }
             Duration delay = backoff.next();
             failedAttempts++;
+            String from = targets.get(currentTarget);
+            currentTarget = (currentTarget + 1) % targets.size();
             if (outageSince == 0) {
                 outageSince = System.nanoTime();
-                LOG.log(Level.WARNING, "control plane stream ended (" + why + "); retrying every "
+                LOG.log(Level.WARNING, "control plane stream to " + from + " ended (" + why + "); retrying "
+                        + (targets.size() > 1 ? "the control-plane instances in turn " : "") + "every "
                         + MAX_BACKOFF.toMillis() + "ms at most, serving the last good configuration meanwhile");
             } else if (!why.equals(outageReason)) {
                 LOG.log(Level.WARNING, "control plane still unreachable (" + why + ")");
@@ -228,9 +243,11 @@ public final class ControlPlaneClient implements AutoCloseable {
             current.close();
         }
         worker.shutdownNow();
-        channel.shutdownNow();
+        channels.forEach(ManagedChannel::shutdownNow);
         try {
-            channel.awaitTermination(2, TimeUnit.SECONDS);
+            for (ManagedChannel channel : channels) {
+                channel.awaitTermination(2, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -78,18 +78,22 @@ public final class ProtoMapper {
                 ? new Endpoint(IpLiterals.parse(at + ": fallback.address", proto.getFallback().getAddress()),
                 FieldChecks.uint32(at + ": fallback.port", proto.getFallback().getPort(), 0, Limits.MAX_PORT))
                 : null;
+        Duration clientIdle = FieldChecks.millis(at + ": clientIdleTimeout", proto.getClientIdleTimeoutMs(),
+                Limits.IDLE_TIMEOUT);
+        // Absent (0) from a control plane older than the field: no first-byte timeout of its own, as then.
+        Duration firstByte = proto.getClientFirstByteTimeoutMs() == 0 ? clientIdle
+                : FieldChecks.millis(at + ": clientFirstByteTimeout", proto.getClientFirstByteTimeoutMs(),
+                        Limits.IDLE_TIMEOUT);
         return new VirtualServiceConfig(name, IpLiterals.parse(at + ": address", proto.getAddress()), ports,
                 protocol, layer, algorithm(at, proto), persistence(at, proto.getPersistence()),
                 healthCheck(at, proto.getHealthCheck()), fallback, proto.getProxyProtocol(),
-                FieldChecks.millis(at + ": clientIdleTimeout", proto.getClientIdleTimeoutMs(), Limits.IDLE_TIMEOUT),
+                clientIdle,
                 FieldChecks.millis(at + ": serverIdleTimeout", proto.getServerIdleTimeoutMs(), Limits.IDLE_TIMEOUT),
                 FieldChecks.millis(at + ": connectTimeout", proto.getConnectTimeoutMs(), Limits.CONNECT_TIMEOUT),
                 new FlowSettings(
                         FieldChecks.millis(at + ": flowIdleTimeout", proto.getFlowIdleTimeoutMs(), Limits.IDLE_TIMEOUT),
                         FieldChecks.uint32(at + ": maxFlows", proto.getMaxFlows(), 1, Limits.MAX_FLOWS)),
-                new ClientLimits(
-                        FieldChecks.millis(at + ": clientFirstByteTimeout", proto.getClientFirstByteTimeoutMs(),
-                                Limits.IDLE_TIMEOUT),
+                new ClientLimits(firstByte,
                         FieldChecks.uint32(at + ": maxConnections", proto.getMaxConnections(), 0, Limits.MAX_CONNECTIONS),
                         FieldChecks.uint32(at + ": maxConnectionsPerClient", proto.getMaxConnectionsPerClient(), 0,
                                 Limits.MAX_CONNECTIONS)),

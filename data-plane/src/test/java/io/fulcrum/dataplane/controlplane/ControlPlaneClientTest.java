@@ -82,6 +82,34 @@ class ControlPlaneClientTest {
         }
     }
 
+    /** Two control-plane instances: when the node's instance dies, the next attempt goes to the other. */
+    @Test
+    void movesToTheNextControlPlaneInstanceWhenItsOwnDies(@TempDir Path stateDir) throws Exception {
+        try (RuntimeFixture fixture = new RuntimeFixture();
+             FakeControlPlane second = new FakeControlPlane(FreePorts.next())) {
+            SnapshotApplier applier = new SnapshotApplier(fixture.runtime, new LastGoodSnapshotStore(stateDir));
+            FakeControlPlane first = new FakeControlPlane(FreePorts.next());
+            try (ControlPlaneClient client = new ControlPlaneClient(
+                    java.util.List.of("127.0.0.1:" + first.port(), "127.0.0.1:" + second.port()),
+                    io.grpc.InsecureChannelCredentials.create(), new NodeIdentity("node-moving", "host", "test"),
+                    applier, () -> { })) {
+                client.start();
+                first.await("hello to the first instance", NodeMessage::hasHello);
+                long died = System.nanoTime();
+                first.close();
+                second.await("hello to the second instance", NodeMessage::hasHello);
+                long movedMillis = Duration.ofNanos(System.nanoTime() - died).toMillis();
+                System.out.println("moved to the other control-plane instance " + movedMillis + " ms after its own died");
+                assertTrue(movedMillis < 2_000, "moved after " + movedMillis + " ms");
+                second.push(Snapshot.newBuilder().setVersion(3).build());
+                assertEquals(3, second.await("ack", NodeMessage::hasAck).getAck().getVersion());
+            } finally {
+                first.close();
+                applier.close();
+            }
+        }
+    }
+
     private static void awaitCallbacks(AtomicInteger callbacks, int expected) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (callbacks.get() < expected) {

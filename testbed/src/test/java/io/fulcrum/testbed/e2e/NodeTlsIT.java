@@ -87,7 +87,7 @@ class NodeTlsIT {
                     askMany(target, "certificate refused, serving the cached configuration");
                     assertFalse(sync.node(NODE).path("connected").asBoolean(true), sync.node(NODE).toString());
                 }
-                assertEquals(1, refused.process().linesContaining("control plane stream ended"),
+                assertEquals(1, refused.process().linesContaining("control plane stream to "),
                         "one line for the outage, not one per attempt");
                 assertTrue(controlPlane.process().isAlive());
             } finally {
