@@ -15,8 +15,11 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     /** What a client is told to wait while the database is unreachable. */
-    private static final long DATABASE_RETRY_SECONDS = 5;
+    static final long DATABASE_RETRY_SECONDS = 5;
     private static final String UNIQUE_VIOLATION = "23505";
+
+    @jakarta.inject.Inject
+    DatabaseAvailability database;
 
     @ServerExceptionMapper
     public Response problem(ProblemException problem, UriInfo uri) {
@@ -54,6 +57,9 @@ public class ProblemMappers {
                 return render(UniqueConstraints.conflict(constraintName(sql)), instance(uri));
             }
             if (databaseUnreachable(cause)) {
+                if (databaseDown(cause)) {
+                    database.unreachable();
+                }
                 LOG.warnf("database unreachable during %s: %s", instance(uri), cause.getMessage());
                 return render(ProblemException.databaseUnavailable(DATABASE_RETRY_SECONDS), instance(uri));
             }
@@ -75,7 +81,21 @@ public class ProblemMappers {
      * 57P (the server shutting down or starting: 57P01..57P03), or the pool's acquisition timeout while it
      * cannot open one.
      */
-    static boolean databaseUnreachable(Throwable cause) {
+    /**
+     * The database itself refused or lost the connection (SQLSTATE 08, 57P), as opposed to a pool that
+     * was only busy: what marks it down for everyone ({@link DatabaseAvailability}).
+     */
+    public static boolean databaseDown(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static boolean databaseUnreachable(Throwable cause) {
         if (!(cause instanceof SQLException sql)) {
             return false;
         }

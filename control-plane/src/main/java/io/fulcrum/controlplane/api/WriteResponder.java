@@ -10,6 +10,8 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** Builds the answer to a write: status, ETag, produced version and, with ?wait, the sync outcome. */
 @ApplicationScoped
@@ -18,7 +20,11 @@ public class WriteResponder {
     @Inject
     NodeRegistry nodes;
 
-    public Response respond(WriteResult<? extends Versioned> result, Duration wait, URI createdAt) {
+    /**
+     * The answer, at once without {@code wait}; with it, once every registered node applied the
+     * produced version or the wait is over, without a thread held meanwhile.
+     */
+    public CompletionStage<Response> respond(WriteResult<? extends Versioned> result, Duration wait, URI createdAt) {
         Response.ResponseBuilder response;
         Object body = body(result);
         if (result.resource() == null) {
@@ -32,10 +38,16 @@ public class WriteResponder {
             response.header("ETag", IfMatch.etag(result.resource().version()));
         }
         response.header(ApiHeaders.CONFIG_VERSION, result.configVersion());
-        if (wait != null) {
-            response.header(ApiHeaders.SYNC, nodes.awaitApplied(result.configVersion(), wait));
+        return withSync(response, result.configVersion(), wait);
+    }
+
+    /** Adds the Fulcrum-Sync header once ?wait found its answer (at once without a wait). */
+    public CompletionStage<Response> withSync(Response.ResponseBuilder response, long version, Duration wait) {
+        if (wait == null) {
+            return CompletableFuture.completedFuture(response.build());
         }
-        return response.build();
+        return nodes.awaitApplied(version, wait)
+                .thenApply(outcome -> response.header(ApiHeaders.SYNC, outcome.header()).build());
     }
 
     /**

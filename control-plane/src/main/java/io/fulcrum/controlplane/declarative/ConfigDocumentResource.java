@@ -11,9 +11,9 @@ import io.fulcrum.controlplane.domain.Limits;
 import io.fulcrum.controlplane.realserver.RealServer;
 import io.fulcrum.controlplane.snapshot.ConfigState;
 import io.fulcrum.controlplane.snapshot.ConfigStateReader;
-import io.fulcrum.controlplane.sync.NodeRegistry;
 import io.fulcrum.controlplane.security.RequiresRole;
 import io.fulcrum.controlplane.security.Role;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /** REST adapter for /api/v1/config: export the whole configuration, or apply a whole document. */
 @Path(ConfigDocumentResource.PATH)
@@ -39,7 +40,7 @@ public class ConfigDocumentResource {
     @Inject
     ConfigApplier applier;
     @Inject
-    NodeRegistry nodes;
+    WriteResponder responder;
 
     @RequiresRole(Role.VIEWER)
     @GET
@@ -62,7 +63,8 @@ public class ConfigDocumentResource {
     @RequiresRole(Role.ADMIN)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response apply(@HeaderParam("If-Match") String ifMatch, @QueryParam("dryRun") String dryRunText,
+    @Blocking
+    public CompletionStage<Response> apply(@HeaderParam("If-Match") String ifMatch, @QueryParam("dryRun") String dryRunText,
             @QueryParam("wait") String wait, InputStream body) {
         boolean dryRun = QueryParameters.flag("dryRun", dryRunText, false);
         Duration waitFor = QueryParameters.wait(wait);
@@ -72,9 +74,6 @@ public class ConfigDocumentResource {
         Response.ResponseBuilder response = Response.ok(plan)
                 .header("ETag", IfMatch.etag(plan.configVersion()))
                 .header(ApiHeaders.CONFIG_VERSION, plan.configVersion());
-        if (waitFor != null && !dryRun) {
-            response.header(ApiHeaders.SYNC, nodes.awaitApplied(plan.configVersion(), waitFor));
-        }
-        return response.build();
+        return responder.withSync(response, plan.configVersion(), dryRun ? null : waitFor);
     }
 }

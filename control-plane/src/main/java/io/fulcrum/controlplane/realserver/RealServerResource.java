@@ -10,6 +10,7 @@ import io.fulcrum.controlplane.virtualservice.VirtualServiceService;
 import io.fulcrum.controlplane.security.Caller;
 import io.fulcrum.controlplane.security.RequiresRole;
 import io.fulcrum.controlplane.security.Role;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -28,6 +29,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.Set;
 
 /**
@@ -60,7 +62,8 @@ public class RealServerResource {
     @RequiresRole(Role.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("name") String name, @QueryParam("wait") String wait, InputStream body) {
+    @Blocking
+    public CompletionStage<Response> create(@PathParam("name") String name, @QueryParam("wait") String wait, InputStream body) {
         Duration waitFor = QueryParameters.wait(wait);
         RealServer wanted = RealServerReader.read(JsonBodies.object(body, Limits.RESOURCE_BODY_BYTES,
                 "POST " + VirtualServiceService.COLLECTION + "/{name}/real-servers"), null);
@@ -79,7 +82,8 @@ public class RealServerResource {
     @PUT
     @Path("{label}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("name") String name, @PathParam("label") String label,
+    @Blocking
+    public CompletionStage<Response> put(@PathParam("name") String name, @PathParam("label") String label,
             @HeaderParam("If-Match") String ifMatch, @QueryParam("wait") String wait, InputStream body) {
         Duration waitFor = QueryParameters.wait(wait);
         IfMatch precondition = IfMatch.parse(ifMatch);
@@ -92,7 +96,8 @@ public class RealServerResource {
     @PATCH
     @Path("{label}")
     @Consumes({ApiHeaders.MERGE_PATCH, MediaType.APPLICATION_JSON})
-    public Response patch(@PathParam("name") String name, @PathParam("label") String label,
+    @Blocking
+    public CompletionStage<Response> patch(@PathParam("name") String name, @PathParam("label") String label,
             @HeaderParam("If-Match") String ifMatch, @QueryParam("wait") String wait, InputStream body) {
         Duration waitFor = QueryParameters.wait(wait);
         IfMatch precondition = IfMatch.parse(ifMatch);
@@ -104,7 +109,8 @@ public class RealServerResource {
     @RequiresRole(Role.ADMIN)
     @DELETE
     @Path("{label}")
-    public Response delete(@PathParam("name") String name, @PathParam("label") String label,
+    @Blocking
+    public CompletionStage<Response> delete(@PathParam("name") String name, @PathParam("label") String label,
             @HeaderParam("If-Match") String ifMatch, @QueryParam("wait") String wait) {
         Duration waitFor = QueryParameters.wait(wait);
         return responder.respond(service.delete(name, label, IfMatch.parse(ifMatch)), waitFor, null);

@@ -1,7 +1,9 @@
 package io.fulcrum.controlplane.security;
 
+import io.fulcrum.controlplane.api.DatabaseAvailability;
 import io.fulcrum.controlplane.api.JsonBodies;
 import io.fulcrum.controlplane.api.ProblemException;
+import io.fulcrum.controlplane.api.ProblemMappers;
 import io.fulcrum.controlplane.config.Change;
 import io.fulcrum.controlplane.config.ConfigVersions;
 import io.fulcrum.controlplane.domain.AuditAction;
@@ -41,22 +43,51 @@ public class ApiTokens {
     EntityManager entityManager;
     @Inject
     ConfigVersions versions;
+    @Inject
+    DatabaseAvailability database;
+    private final RecentTokens recent = new RecentTokens();
 
     /** A caller a token names. */
     public record Holder(String name, Role role) {
     }
 
-    /** The holder of {@code secret} when it is a live token: not revoked, not expired. */
+    /**
+     * The holder of {@code secret} when it is a live token: not revoked, not expired. While the
+     * database cannot be reached, a token checked live within the last minutes still is (RecentTokens).
+     */
     public Optional<Holder> authenticate(String secret) {
+        String hash = TokenSecrets.hash(secret);
+        if (database.knownDown()) {
+            Optional<Holder> recentlyLive = recent.whileDatabaseIsDown(hash, Instant.now());
+            if (recentlyLive.isPresent()) {
+                return recentlyLive;
+            }
+            database.require();
+        }
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement("SELECT name, role FROM api_token"
+             PreparedStatement query = connection.prepareStatement("SELECT name, role, expires_at FROM api_token"
                      + " WHERE secret_sha256 = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())")) {
-            query.setString(1, TokenSecrets.hash(secret));
+            query.setString(1, hash);
             try (ResultSet row = query.executeQuery()) {
-                return row.next() ? Optional.of(new Holder(row.getString(1), JsonName.stored(Role.class, row.getString(2))))
-                        : Optional.empty();
+                if (!row.next()) {
+                    recent.refused(hash);
+                    return Optional.empty();
+                }
+                Holder holder = new Holder(row.getString(1), JsonName.stored(Role.class, row.getString(2)));
+                Timestamp expires = row.getTimestamp(3);
+                recent.checked(hash, holder, expires == null ? null : expires.toInstant(), Instant.now());
+                return Optional.of(holder);
             }
         } catch (SQLException e) {
+            if (ProblemMappers.databaseUnreachable(e)) {
+                if (ProblemMappers.databaseDown(e)) {
+                    database.unreachable();
+                }
+                Optional<Holder> recentlyLive = recent.whileDatabaseIsDown(hash, Instant.now());
+                if (recentlyLive.isPresent()) {
+                    return recentlyLive;
+                }
+            }
             throw new IllegalStateException("cannot check the token", e);
         }
     }

@@ -6,6 +6,8 @@ import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import io.fulcrum.controlplane.api.DatabaseAvailability;
+import io.fulcrum.controlplane.api.ServedFromMemory;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
@@ -37,6 +39,8 @@ public class AuthenticationFilter implements ContainerRequestFilter {
     FailedAuthentications failures;
     @Inject
     OidcTokens oidc;
+    @Inject
+    DatabaseAvailability database;
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -59,6 +63,11 @@ public class AuthenticationFilter implements ContainerRequestFilter {
             throw ProblemException.forbidden("Authorization", "role " + holder.role().json() + " of " + holder.name()
                     + " may not " + request.getMethod() + " " + request.getUriInfo().getPath() + " (needs "
                     + needed.json() + ")");
+        }
+        // Known down: 503 at once rather than after the connection pool's wait, except for the views
+        // that answer from memory.
+        if (!resource.getResourceMethod().isAnnotationPresent(ServedFromMemory.class)) {
+            database.require();
         }
     }
 

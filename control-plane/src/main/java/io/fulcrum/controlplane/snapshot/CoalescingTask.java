@@ -8,18 +8,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * share it, and requests made while it runs cause exactly one more run. With a single-threaded
  * executor, runs never overlap.
  */
-final class CoalescingTask {
+public final class CoalescingTask {
 
     private final AtomicBoolean queued = new AtomicBoolean();
     private final Executor executor;
     private final Runnable task;
 
-    CoalescingTask(Executor executor, Runnable task) {
+    public CoalescingTask(Executor executor, Runnable task) {
         this.executor = executor;
         this.task = task;
     }
 
-    void request() {
+    public void request() {
         if (queued.compareAndSet(false, true)) {
             executor.execute(this::run);
         }

@@ -17,14 +17,16 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Rebuilds the snapshot after every commit, at start, and when a once-a-second poll of the version
- * row shows a change made by another control-plane instance. Rebuilds run on one thread; requests
- * arriving during a rebuild coalesce into exactly one more.
+ * Rebuilds the snapshot after every commit, at start, and when another control-plane instance
+ * committed one: announced at once by the database (DatabaseNotifications), with a poll of the
+ * version row every few seconds as the safety net. Rebuilds run on one thread; requests arriving
+ * during a rebuild coalesce into exactly one more.
  */
 @ApplicationScoped
 public class SnapshotRefresher {
 
     private static final Logger LOG = Logger.getLogger(SnapshotRefresher.class);
+    private static final long POLL_SECONDS = 5;
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "snapshot-refresher");
@@ -38,6 +40,9 @@ public class SnapshotRefresher {
     // Versions committed through this instance (so with audit entries naming each change), not read yet.
     private final Set<Long> committedHere = ConcurrentHashMap.newKeySet();
 
+    // The configuration of the snapshot last published, for views served while the database is down.
+    private volatile ConfigState lastPublished;
+
     @Inject
     ConfigStateReader reader;
     @Inject
@@ -45,7 +50,7 @@ public class SnapshotRefresher {
 
     void onStart(@Observes StartupEvent event) {
         requestRefresh();
-        executor.scheduleWithFixedDelay(this::pollVersion, 1, 1, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(this::pollVersion, POLL_SECONDS, POLL_SECONDS, TimeUnit.SECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -55,6 +60,11 @@ public class SnapshotRefresher {
     void onCommit(@Observes(during = TransactionPhase.AFTER_SUCCESS) ConfigCommitted committed) {
         committedHere.add(committed.version());
         requestRefresh();
+    }
+
+    /** The configuration nodes were last sent, if any was published since the start. */
+    public java.util.Optional<ConfigState> lastPublished() {
+        return java.util.Optional.ofNullable(lastPublished);
     }
 
     public void requestRefresh() {
@@ -91,6 +101,7 @@ public class SnapshotRefresher {
             Snapshot snapshot = messages.toSnapshot(state);
             long builtAt = System.nanoTime();
             cache.publish(snapshot);
+            lastPublished = state;
             if (LOG.isDebugEnabled()) {
                 LOG.debugf("Published snapshot version %d (%d virtual services, %d mapped): read %.1f ms, checked %.1f ms,"
                         + " built %.1f ms, pushed %.1f ms", state.version(), state.virtualServices().size(),

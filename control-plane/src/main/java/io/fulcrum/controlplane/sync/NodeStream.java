@@ -16,6 +16,8 @@ import org.jboss.logging.Logger;
 final class NodeStream implements StreamObserver<NodeMessage> {
 
     private static final Logger LOG = Logger.getLogger(NodeStream.class);
+    /** What the node table and the API can carry: a certificate CN or host name fits. */
+    private static final java.util.regex.Pattern NODE_ID = java.util.regex.Pattern.compile("[!-~]{1,253}");
 
     private final NodeRegistry registry;
     private final StreamObserver<ControlMessage> out;
@@ -42,6 +44,12 @@ final class NodeStream implements StreamObserver<NodeMessage> {
                         .withDescription("the first message must be a NodeHello with a node_id").asRuntimeException());
                 return;
             }
+            if (!NODE_ID.matcher(message.getHello().getNodeId()).matches()) {
+                rejected = true;
+                out.onError(Status.INVALID_ARGUMENT.withDescription("node_id must be 1 to 253 printable ASCII"
+                        + " characters without spaces").asRuntimeException());
+                return;
+            }
             String claimed = message.getHello().getNodeId();
             if (certifiedNodeId.isPresent() && !certifiedNodeId.get().equals(claimed)) {
                 rejected = true;
@@ -65,7 +73,7 @@ final class NodeStream implements StreamObserver<NodeMessage> {
                         message.getNack().getReason());
                 registry.nack(session, message.getNack().getVersion(), message.getNack().getReason());
             }
-            case REPORT -> registry.report(session, ProtoMapper.toStats(message.getReport(), Instant.now()));
+            case REPORT -> registry.report(session, message.getReport(), Instant.now());
             default -> LOG.debugf("Node %s sent an unexpected %s", session.nodeId(), message.getKindCase());
         }
     }

@@ -2,16 +2,37 @@ package io.fulcrum.controlplane.sync;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fulcrum.controlplane.domain.JsonName;
 
-/** How GET /api/v1/nodes shows one data-plane node; times are ISO-8601 or null. */
+/**
+ * How GET /api/v1/nodes shows one data-plane node; times are ISO-8601 or null. connectedTo names the
+ * control-plane instance holding its stream.
+ */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"id", "connected", "hostname", "softwareVersion", "connectedAt", "lastReport", "appliedVersion",
-        "lastNack"})
-public record NodeView(String id, boolean connected, String hostname, String softwareVersion, String connectedAt,
-        String lastReport, long appliedVersion, Nack lastNack) {
+@JsonPropertyOrder({"id", "connected", "state", "hostname", "softwareVersion", "firstSeen", "lastSeen", "connectedAt",
+        "lastReport", "appliedVersion", "lastNack", "connectedTo"})
+public record NodeView(String id, boolean connected, String state, String hostname, String softwareVersion,
+        String firstSeen, String lastSeen, String connectedAt, String lastReport, long appliedVersion, Nack lastNack,
+        String connectedTo) {
 
     /** The last snapshot the node refused, and why. */
     @JsonPropertyOrder({"version", "reason", "at"})
     public record Nack(long version, String reason, String at) {
+    }
+
+    /** connected: a stream on some instance; disconnected: none; lost: none for longer than the lost-after time. */
+    public enum State implements JsonName {
+        CONNECTED("connected"), DISCONNECTED("disconnected"), LOST("lost");
+
+        private final String json;
+
+        State(String json) {
+            this.json = json;
+        }
+
+        @Override
+        public String json() {
+            return json;
+        }
     }
 }

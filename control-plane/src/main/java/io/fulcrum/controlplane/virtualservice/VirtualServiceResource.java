@@ -8,6 +8,7 @@ import io.fulcrum.controlplane.api.WriteResponder;
 import io.fulcrum.controlplane.domain.Limits;
 import io.fulcrum.controlplane.security.RequiresRole;
 import io.fulcrum.controlplane.security.Role;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 
 /**
  * REST adapter for /api/v1/virtual-services: parses, delegates to the service, shapes answers.
@@ -50,7 +52,8 @@ public class VirtualServiceResource {
     @RequiresRole(Role.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@QueryParam("wait") String wait, InputStream body) {
+    @Blocking
+    public CompletionStage<Response> create(@QueryParam("wait") String wait, InputStream body) {
         Duration waitFor = QueryParameters.wait(wait);
         VirtualService wanted = VirtualServiceReader.read(
                 JsonBodies.object(body, Limits.RESOURCE_BODY_BYTES, "POST " + VirtualServiceService.COLLECTION), null);
@@ -70,7 +73,8 @@ public class VirtualServiceResource {
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
+    @Blocking
+    public CompletionStage<Response> put(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
             @QueryParam("wait") String wait, InputStream body) {
         Duration waitFor = QueryParameters.wait(wait);
         IfMatch precondition = IfMatch.parse(ifMatch);
@@ -83,7 +87,8 @@ public class VirtualServiceResource {
     @PATCH
     @Path("{name}")
     @Consumes({ApiHeaders.MERGE_PATCH, MediaType.APPLICATION_JSON})
-    public Response patch(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
+    @Blocking
+    public CompletionStage<Response> patch(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
             @QueryParam("wait") String wait, InputStream body) {
         Duration waitFor = QueryParameters.wait(wait);
         IfMatch precondition = IfMatch.parse(ifMatch);
@@ -95,7 +100,8 @@ public class VirtualServiceResource {
     @RequiresRole(Role.ADMIN)
     @DELETE
     @Path("{name}")
-    public Response delete(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
+    @Blocking
+    public CompletionStage<Response> delete(@PathParam("name") String name, @HeaderParam("If-Match") String ifMatch,
             @QueryParam("wait") String wait) {
         Duration waitFor = QueryParameters.wait(wait);
         return responder.respond(service.delete(name, IfMatch.parse(ifMatch)), waitFor, null);

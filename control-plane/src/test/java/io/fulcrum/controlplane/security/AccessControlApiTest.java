@@ -138,6 +138,9 @@ class AccessControlApiTest {
         if (template.startsWith("/api/v1/tokens/")) {
             return "/api/v1/tokens/" + nameOf(token(Role.VIEWER));
         }
+        if (template.startsWith("/api/v1/nodes/")) {
+            return "/api/v1/nodes/" + uniqueName("never-connected");
+        }
         if (!template.contains("{name}")) {
             return template;
         }

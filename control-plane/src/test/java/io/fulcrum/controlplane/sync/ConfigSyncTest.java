@@ -213,8 +213,10 @@ class ConfigSyncTest {
 
     @Test
     void waitReportsAppliedOnceEveryNodeAcked() throws Exception {
-        try (NodeClient node = NodeClient.connectAcking(uniqueName("fast"))) {
+        String nodeId = uniqueName("fast");
+        try (NodeClient node = NodeClient.connectAcking(nodeId)) {
             node.nextAtLeast(nonZeroVersion(), TIMEOUT);
+            decommissionAllBut(nodeId);
             String name = uniqueName("waited");
             json().body(virtualService(name, uniqueAddress(), 80)).put(vsPath(name) + "?wait=10s")
                     .then().statusCode(201).header("Fulcrum-Sync", "applied");
@@ -307,6 +309,17 @@ class ConfigSyncTest {
         String name = uniqueName("first");
         return Long.parseLong(json().body(virtualService(name, uniqueAddress(), 80)).put(vsPath(name))
                 .header("Fulcrum-Config-Version"));
+    }
+
+    /** Earlier tests' nodes stay registered (disconnected) until decommissioned, and ?wait waits for them. */
+    static void decommissionAllBut(String nodeId) {
+        Poll.until("only " + nodeId + " registered", TIMEOUT, () -> {
+            JsonPath nodes = given().get("/api/v1/nodes").then().statusCode(200).extract().jsonPath();
+            for (String other : nodes.<String>getList("findAll { !it.connected }.id")) {
+                given().delete("/api/v1/nodes/" + other).then().statusCode(org.hamcrest.Matchers.oneOf(204, 404, 409));
+            }
+            return given().get("/api/v1/nodes").jsonPath().getList("id").equals(java.util.List.of(nodeId));
+        });
     }
 
     private static JsonPath node(String nodeId) {

@@ -11,6 +11,7 @@ import io.fulcrum.proto.v1.NodeHello;
 import io.fulcrum.proto.v1.Snapshot;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.fulcrum.controlplane.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +52,62 @@ class NodeRegistryTest {
         }
     }
 
+    /** Keeps rows in memory: the registry's rules, without PostgreSQL. */
+    private static final class MemoryStore extends NodeStore {
+        final java.util.Map<String, NodeRecord> rows = new java.util.TreeMap<>();
+
+        @Override
+        synchronized List<NodeRecord> loadAll() {
+            return new ArrayList<>(rows.values());
+        }
+
+        @Override
+        synchronized void write(java.util.Collection<NodeState> states, String instance) {
+            states.forEach(state -> rows.put(state.record().id(), state.record()));
+        }
+
+        @Override
+        void writeReports(java.util.Map<String, io.fulcrum.proto.v1.NodeReport> reports, java.time.Instant at,
+                String instance) {
+        }
+
+        @Override
+        java.util.Map<String, NodeStats> loadReports(String instance) {
+            return java.util.Map.of();
+        }
+
+        @Override
+        synchronized Decommission decommission(String id, java.time.Instant heldIfSeenAfter, String instance) {
+            NodeRecord row = rows.get(id);
+            if (row == null) {
+                return Decommission.UNKNOWN;
+            }
+            if (row.connectedTo() != null && row.lastSeen().isAfter(heldIfSeenAfter)) {
+                return Decommission.CONNECTED;
+            }
+            rows.remove(id);
+            return Decommission.REMOVED;
+        }
+    }
+
     private final FixedCache cache = new FixedCache();
+    private final MemoryStore store = new MemoryStore();
     private final NodeRegistry registry = new NodeRegistry();
 
     @BeforeEach
     void wire() {
         registry.cache = cache;
+        registry.store = store;
+        registry.settings = new NodeSettings("cp-test", Duration.ofMinutes(1));
+    }
+
+    private String await(long version, Duration wait) {
+        try {
+            return registry.awaitApplied(version, wait).toCompletableFuture().get(wait.toMillis() + 5000,
+                    java.util.concurrent.TimeUnit.MILLISECONDS).header();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static Snapshot snapshot(long version) {
@@ -126,11 +177,72 @@ class NodeRegistryTest {
         NodeSession c = registry.connect(hello("c", 0), new RecordingStream());
         registry.ack(a, 7);
         registry.nack(c, 7, "no");
-        assertEquals("pending; nodes=b,c(nack)", registry.awaitApplied(7, Duration.ofMillis(50)));
+        assertEquals("pending; nodes=b(behind),c(nack)", await(7, Duration.ofMillis(50)));
         registry.ack(b, 8);
         registry.disconnect(c);
-        assertEquals("applied", registry.awaitApplied(7, Duration.ofMillis(50)));
+        assertEquals("pending; nodes=c(nack)", await(7, Duration.ofMillis(50)), "a disconnected node still counts");
         assertFalse(registry.nodes().get(2).connected());
+        assertEquals(NodeRegistry.Decommissioned.REMOVED, registry.decommission("c"));
+        assertEquals("applied", await(7, Duration.ofMillis(50)));
+    }
+
+    @Test
+    void withoutAnyNodeAWaitSaysSoAtOnce() {
+        assertEquals("no-nodes", await(3, Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void aDisconnectedNodeIsNamedAndAConnectedOneCannotBeDecommissioned() {
+        NodeSession a = registry.connect(hello("a", 0), new RecordingStream());
+        NodeSession b = registry.connect(hello("b", 0), new RecordingStream());
+        registry.ack(a, 5);
+        registry.disconnect(b);
+        assertEquals("pending; nodes=b(disconnected)", await(5, Duration.ofMillis(50)));
+        assertEquals(NodeRegistry.Decommissioned.CONNECTED, registry.decommission("a"));
+        assertEquals(NodeRegistry.Decommissioned.UNKNOWN, registry.decommission("zz"));
+        assertEquals("disconnected", registry.nodes().get(1).state());
+    }
+
+    @Test
+    void aNodeUnseenForLongerThanTheLostAfterTimeIsLost() {
+        NodeSession a = registry.connect(hello("a", 0), new RecordingStream());
+        registry.disconnect(a);
+        registry.clock = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(2));
+        assertEquals("lost", registry.nodes().get(0).state());
+        assertEquals("pending; nodes=a(lost)", await(1, Duration.ofMillis(50)));
+    }
+
+    @Test
+    void fiveHundredWaitsHoldNoThreadAndAllCompleteOnTheAck() throws Exception {
+        NodeSession a = registry.connect(hello("a", 0), new RecordingStream());
+        List<java.util.concurrent.CompletableFuture<SyncOutcome>> waits = new ArrayList<>();
+        int threadsBefore = Thread.activeCount();
+        for (int i = 0; i < 500; i++) {
+            waits.add(registry.awaitApplied(9, Duration.ofSeconds(30)).toCompletableFuture());
+        }
+        assertEquals(500, registry.waiting());
+        assertTrue(Thread.activeCount() <= threadsBefore + 1, "no thread per wait");
+        registry.ack(a, 9);
+        for (var wait : waits) {
+            assertEquals("applied", wait.get(5, java.util.concurrent.TimeUnit.SECONDS).header());
+        }
+        assertEquals(0, registry.waiting());
+    }
+
+    @Test
+    void nodesKnownFromTheTableAreListedAfterARestart() {
+        NodeSession a = registry.connect(hello("a", 4), new RecordingStream());
+        registry.disconnect(a);
+        Poll.until("the row written", Duration.ofSeconds(5), () -> store.rows.containsKey("a")
+                && store.rows.get("a").connectedTo() == null);
+        NodeRegistry restarted = new NodeRegistry();
+        restarted.cache = cache;
+        restarted.store = store;
+        restarted.settings = new NodeSettings("cp-other", Duration.ofMinutes(1));
+        restarted.rowsChanged(null);
+        Poll.until("the node listed", Duration.ofSeconds(5), () -> restarted.nodes().size() == 1);
+        assertEquals(4, restarted.nodes().get(0).appliedVersion());
+        assertFalse(restarted.nodes().get(0).connected());
     }
 
     @Test
@@ -139,7 +251,7 @@ class NodeRegistryTest {
         Thread acker = new Thread(() -> registry.ack(a, 3));
         long started = System.nanoTime();
         acker.start();
-        assertEquals("applied", registry.awaitApplied(3, Duration.ofSeconds(10)));
+        assertEquals("applied", await(3, Duration.ofSeconds(10)));
         acker.join();
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(5).toNanos());
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +67,11 @@ class ControlPlaneOutageIT {
 
         cluster.restartControlPlane();
         long ready = System.nanoTime();
+        // Known from the node table at once, before any node reconnects.
+        List<String> listed = new java.util.ArrayList<>();
+        cluster.sync().nodes().forEach(node -> listed.add(node.path("id").asText()));
+        assertTrue(listed.containsAll(List.of(FulcrumCluster.NODE_A, FulcrumCluster.NODE_B)),
+                "the restarted control plane lists every known node: " + listed);
         Poll.until("node-a to reconnect", Duration.ofSeconds(10), () -> {
             var node = cluster.sync().node(FulcrumCluster.NODE_A);
             return node != null && node.path("connected").asBoolean(false);
@@ -73,6 +79,11 @@ class ControlPlaneOutageIT {
         long reconnectMillis = Duration.ofNanos(System.nanoTime() - ready).toMillis();
         System.out.println("node-a reconnected " + reconnectMillis + " ms after the control plane was ready");
         assertTrue(reconnectMillis < 2_500, "node-a reconnected " + reconnectMillis + " ms after the control plane was ready");
+        // node-b is registered and stopped: ?wait says so instead of "applied".
+        String sync = cluster.api().patch(FulcrumApi.realServer(SERVICE, "outage") + "?wait=1s", Specs.patch("weight", 50))
+                .requireSuccess().headers().firstValue("Fulcrum-Sync").orElse("(missing)");
+        assertTrue(sync.startsWith("pending; nodes=") && sync.contains(FulcrumCluster.NODE_B + "(disconnected)")
+                && !sync.contains(FulcrumCluster.NODE_A), sync);
         cluster.useNodes(FulcrumCluster.NODE_A, FulcrumCluster.NODE_B);
         askMany(target, "after the control plane returned");
     }

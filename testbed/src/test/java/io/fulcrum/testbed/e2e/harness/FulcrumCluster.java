@@ -105,6 +105,7 @@ public final class FulcrumCluster implements AutoCloseable {
         for (String id : List.copyOf(nodes.keySet())) {
             if (!wanted.contains(id)) {
                 stopNode(id);
+                decommission(id);
             }
         }
         for (String id : wanted) {
@@ -134,6 +135,17 @@ public final class FulcrumCluster implements AutoCloseable {
     public void restartNode(String id) {
         stopNode(id);
         nodes.put(id, DataPlaneNode.start(dataPlaneJar, id, controlPlane.grpcTarget(), workDir));
+    }
+
+    /**
+     * Forgets a stopped node, as an operator does with a node taken out for good: a registered node
+     * stays in ?wait's count until then. Its stream's end may take a moment to register (409 meanwhile).
+     */
+    public void decommission(String id) {
+        Poll.until(id + " decommissioned", Duration.ofSeconds(10), () -> {
+            int status = api().delete("/api/v1/nodes/" + id).status();
+            return status == 204 || status == 404;
+        });
     }
 
     public void stopNode(String id) {

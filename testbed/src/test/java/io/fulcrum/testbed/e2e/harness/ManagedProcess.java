@@ -99,6 +99,16 @@ public final class ManagedProcess implements AutoCloseable {
         });
     }
 
+    /** KILL, as a crash or a power loss ends a process: nothing of it runs any more. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Sends TERM and returns at once (see {@link #awaitExit}). */
     public void terminate() {
         process.destroy();

@@ -15,7 +15,10 @@ import java.sql.Statement;
  */
 public final class TestDatabase implements AutoCloseable {
 
-    private final EmbeddedPostgres embedded;
+    private EmbeddedPostgres embedded;
+    // Set for a database whose server may be stopped and started again with its data.
+    private java.nio.file.Path dataDirectory;
+    private int port;
     private final String adminUrl;
     private final String database;
     private final String user;
@@ -44,6 +47,44 @@ public final class TestDatabase implements AutoCloseable {
                     "postgres", "postgres");
             db.execute("CREATE DATABASE " + database);
             return db;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * An embedded server (never the external one) on a fixed port whose data survives {@link #stopServer()},
+     * so a test can take the database away and bring it back.
+     */
+    public static TestDatabase createRestartable(java.nio.file.Path dataDirectory) {
+        int port = FreePorts.on("127.0.0.1");
+        EmbeddedPostgres embedded = startEmbedded(dataDirectory, port);
+        TestDatabase db = new TestDatabase(embedded, embedded.getJdbcUrl("postgres", "postgres"),
+                "fulcrum_e2e_" + Long.toString(System.currentTimeMillis(), 36), "postgres", "postgres");
+        db.dataDirectory = dataDirectory;
+        db.port = port;
+        db.execute("CREATE DATABASE " + db.database);
+        return db;
+    }
+
+    /** Stops the server of a restartable database, as an outage would; its data stays. */
+    public void stopServer() {
+        try {
+            embedded.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts it again on the same port with the same data. */
+    public void startServer() {
+        embedded = startEmbedded(dataDirectory, port);
+    }
+
+    private static EmbeddedPostgres startEmbedded(java.nio.file.Path dataDirectory, int port) {
+        try {
+            return EmbeddedPostgres.builder().setDataDirectory(dataDirectory.toFile()).setCleanDataDirectory(false)
+                    .setPort(port).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
         }
