@@ -6,6 +6,7 @@ import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
 import io.fulcrum.dataplane.controlplane.NodeIdentity;
 import io.fulcrum.dataplane.controlplane.SnapshotApplier;
 import io.fulcrum.dataplane.proxy.DescriptorBudget;
+import io.fulcrum.dataplane.report.HealthEndpoint;
 import io.fulcrum.dataplane.report.StatusReporter;
 import io.fulcrum.dataplane.runtime.DataPlaneRuntime;
 import io.grpc.InsecureChannelCredentials;
@@ -34,6 +35,7 @@ public final class DataPlaneNode implements AutoCloseable {
     private final SnapshotApplier applier;
     private final StatusReporter reporter;
     private final ControlPlaneClient client;
+    private final java.util.Optional<HealthEndpoint> health;
 
     DataPlaneNode(DataPlaneOptions options) {
         this.options = options;
@@ -55,6 +57,9 @@ public final class DataPlaneNode implements AutoCloseable {
                 options.tls().map(ControlPlaneTls::credentials).orElseGet(InsecureChannelCredentials::create),
                 new NodeIdentity(options.nodeId(), hostname(), softwareVersion()), applier, reporter::reportSoon);
         clientRef[0] = client;
+        this.health = options.healthListen().map(address -> new HealthEndpoint(address, runtime::servingState));
+        health.ifPresent(endpoint -> LOG.log(Level.INFO, "health endpoint on http://"
+                + endpoint.address().getAddress().getHostAddress() + ":" + endpoint.address().getPort() + "/health"));
     }
 
     /**
@@ -108,6 +113,7 @@ public final class DataPlaneNode implements AutoCloseable {
 
     @Override
     public void close() {
+        health.ifPresent(HealthEndpoint::close);
         reporter.close();
         client.close();
         applier.close();

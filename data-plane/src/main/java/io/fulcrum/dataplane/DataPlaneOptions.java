@@ -5,6 +5,7 @@ import io.fulcrum.dataplane.config.DurationText;
 import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
 import io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,15 +22,16 @@ import java.util.Set;
  */
 record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir, Duration reportInterval,
                         int ioThreads, Duration shutdownGrace, Optional<ControlPlaneTls> tls,
-                        UdpSocketBuffers udpBuffers) {
+                        UdpSocketBuffers udpBuffers, Optional<InetSocketAddress> healthListen) {
 
     static final int MAX_CONTROL_PLANES = 16;
     static final String USAGE = "usage: fulcrum-data-plane --control-plane HOST:PORT[,HOST:PORT...] --state-dir DIR"
             + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
             + " [--report-interval 1s] [--io-threads N] [--shutdown-grace 5s]"
-            + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB]";
+            + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB] [--health-listen 127.0.0.1:9110]";
     private static final Set<String> FLAGS = Set.of("node-id", "control-plane", "state-dir", "report-interval",
-            "io-threads", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer");
+            "io-threads", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer",
+            "health-listen");
 
     static DataPlaneOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
@@ -74,7 +76,31 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
         UdpSocketBuffers udpBuffers = new UdpSocketBuffers(
                 bufferSize(flags, "udp-service-buffer", UdpSocketBuffers.DEFAULT.serviceBytes()),
                 bufferSize(flags, "udp-flow-buffer", UdpSocketBuffers.DEFAULT.flowBytes()));
-        return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, grace, tls, udpBuffers);
+        Optional<InetSocketAddress> healthListen = flags.containsKey("health-listen")
+                ? Optional.of(listenAddress("--health-listen", flags.get("health-listen"))) : Optional.empty();
+        return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, grace, tls, udpBuffers,
+                healthListen);
+    }
+
+    /** An IP literal and a port (0: any free one); a name would need a resolver at start. */
+    private static InetSocketAddress listenAddress(String flag, String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || !text.substring(colon + 1).matches("\\d{1,5}")
+                || Integer.parseInt(text.substring(colon + 1)) > 65535) {
+            throw new IllegalArgumentException(flag + " '" + text + "' (expected IP:PORT, e.g. 127.0.0.1:9110)");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (!host.matches("[0-9.]+|[0-9A-Fa-f:]+")) {
+            throw new IllegalArgumentException(flag + " '" + text + "' (expected an IP address, not a name)");
+        }
+        try {
+            return new InetSocketAddress(java.net.InetAddress.getByName(host), Integer.parseInt(text.substring(colon + 1)));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(flag + " '" + text + "' (expected IP:PORT)");
+        }
     }
 
     /** HOST:PORT, or several separated by commas: the instances of an active-active control plane. */

@@ -127,4 +127,21 @@ class DataPlaneOptionsTest {
                     "--state-dir", "/tmp/x", "--control-plane", bad}, Map.of()), bad);
         }
     }
+
+    @Test
+    void theHealthEndpointTakesAnIpAndAPortAndIsOffByDefault() {
+        String[] base = {"--node-id", "n", "--state-dir", "/tmp/x", "--control-plane", "cp1:9090"};
+        assertTrue(DataPlaneOptions.parse(base, Map.of()).healthListen().isEmpty());
+        List<String> withFlag = new java.util.ArrayList<>(List.of(base));
+        withFlag.addAll(List.of("--health-listen", "127.0.0.1:9110"));
+        assertEquals(9110, DataPlaneOptions.parse(withFlag.toArray(String[]::new), Map.of()).healthListen().get().getPort());
+        withFlag.set(withFlag.size() - 1, "[::1]:9110");
+        assertTrue(DataPlaneOptions.parse(withFlag.toArray(String[]::new), Map.of()).healthListen().isPresent());
+        for (String bad : List.of("localhost:9110", "127.0.0.1", "127.0.0.1:65536", ":9110", "127.0.0.1:x")) {
+            withFlag.set(withFlag.size() - 1, bad);
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> DataPlaneOptions.parse(withFlag.toArray(String[]::new), Map.of()), bad);
+            assertTrue(refused.getMessage().contains("--health-listen"), refused.getMessage());
+        }
+    }
 }

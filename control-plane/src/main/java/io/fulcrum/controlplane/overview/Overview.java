@@ -16,15 +16,16 @@ public record Overview(long configVersion, List<VirtualServiceStatus> virtualSer
     /**
      * Counters are summed over connected nodes. For UDP, connections are live flows; the flow and datagram
      * counters stay 0 for TCP. refusedConnections: clients turned away (no real server could take them, or
-     * the node's descriptor budget for the service was spent).
+     * the node's descriptor budget for the service was spent). activeNodes: the connected nodes whose host
+     * holds the address (with a floating address, the active node of the pair; on one host, all of them).
      */
     @JsonPropertyOrder({"name", "address", "ports", "protocol", "layer", "status", "connections", "totalConnections",
             "bytesIn", "bytesOut", "refusedConnections", "droppedFlows", "repinnedFlows", "datagramsIn", "datagramsOut", "droppedDatagrams",
-            "realServers"})
+            "activeNodes", "realServers"})
     public record VirtualServiceStatus(String name, String address, List<Integer> ports, Protocol protocol, Layer layer,
             ServiceStatus status, long connections, long totalConnections, long bytesIn, long bytesOut,
             long refusedConnections, long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
-            List<RealServerStatus> realServers) {
+            List<String> activeNodes, List<RealServerStatus> realServers) {
     }
 
     /** state is the admin state (stored); health is observed; healthReason is null until a node reports one. */

@@ -39,6 +39,13 @@ public final class OverviewBuilder {
                 sum = plus(sum, stats);
             }
         }
+        List<String> activeNodes = new ArrayList<>();
+        reports.forEach((node, report) -> {
+            if (report.heldAddresses().contains(vs.address())) {
+                activeNodes.add(node);
+            }
+        });
+        activeNodes.sort(null);
         List<Overview.RealServerStatus> servers = new ArrayList<>();
         for (RealServer rs : configured.realServers()) {
             servers.add(realServer(vs.name(), rs, reports));
@@ -46,7 +53,7 @@ public final class OverviewBuilder {
         return new Overview.VirtualServiceStatus(vs.name(), vs.address(), vs.ports(), vs.protocol(), vs.layer(),
                 status(servers), sum.connections(), sum.totalConnections(), sum.bytesIn(), sum.bytesOut(),
                 sum.refusedConnections(), sum.droppedFlows(), sum.repinnedFlows(), sum.datagramsIn(), sum.datagramsOut(),
-                sum.droppedDatagrams(), servers);
+                sum.droppedDatagrams(), activeNodes, servers);
     }
 
     private static NodeStats.VirtualServiceStats plus(NodeStats.VirtualServiceStats a, NodeStats.VirtualServiceStats b) {

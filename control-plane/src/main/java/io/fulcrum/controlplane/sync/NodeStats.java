@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /** The latest report of one node: counters and observed health per virtual and real server. */
-public record NodeStats(long appliedVersion, Instant receivedAt, Map<String, VirtualServiceStats> virtualServices) {
+public record NodeStats(long appliedVersion, Instant receivedAt, Map<String, VirtualServiceStats> virtualServices,
+        java.util.List<String> heldAddresses) {
 
     /** For UDP, connections are live flows; the flow and datagram counters stay 0 for TCP. */
     public record VirtualServiceStats(long connections, long totalConnections, long bytesIn, long bytesOut,

@@ -6,14 +6,15 @@ import io.fulcrum.controlplane.domain.JsonName;
 
 /**
  * How GET /api/v1/nodes shows one data-plane node; times are ISO-8601 or null. connectedTo names the
- * control-plane instance holding its stream.
+ * control-plane instance holding its stream; heldAddresses, from its latest report, the virtual-service
+ * addresses its host holds (where it is the active node of a floating address).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"id", "connected", "state", "hostname", "softwareVersion", "firstSeen", "lastSeen", "connectedAt",
-        "lastReport", "appliedVersion", "lastNack", "connectedTo"})
+        "lastReport", "appliedVersion", "lastNack", "connectedTo", "heldAddresses"})
 public record NodeView(String id, boolean connected, String state, String hostname, String softwareVersion,
         String firstSeen, String lastSeen, String connectedAt, String lastReport, long appliedVersion, Nack lastNack,
-        String connectedTo) {
+        String connectedTo, java.util.List<String> heldAddresses) {
 
     /** The last snapshot the node refused, and why. */
     @JsonPropertyOrder({"version", "reason", "at"})

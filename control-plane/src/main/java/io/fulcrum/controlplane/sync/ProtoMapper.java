@@ -159,7 +159,20 @@ public final class ProtoMapper {
                     vs.getRepinnedFlows(), vs.getDatagramsIn(), vs.getDatagramsOut(), vs.getDroppedDatagrams(),
                     Map.copyOf(servers)));
         }
-        return new NodeStats(report.getAppliedVersion(), receivedAt, Map.copyOf(services));
+        return new NodeStats(report.getAppliedVersion(), receivedAt, Map.copyOf(services),
+                heldAddresses(report.getHeldAddressesList()));
+    }
+
+    /** What a node says its host holds: IP literals only, canonical, at most one per virtual service. */
+    private static java.util.List<String> heldAddresses(java.util.List<String> reported) {
+        java.util.Set<String> held = new java.util.TreeSet<>();
+        for (String text : reported) {
+            String canonical = io.fulcrum.controlplane.validation.IpLiterals.canonical(text);
+            if (canonical != null && held.size() < io.fulcrum.controlplane.domain.Limits.VIRTUAL_SERVICES) {
+                held.add(canonical);
+            }
+        }
+        return java.util.List.copyOf(held);
     }
 
     /** A node that reports no health (or one this version does not know) says nothing: unknown. */

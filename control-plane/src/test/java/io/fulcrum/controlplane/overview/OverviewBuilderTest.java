@@ -96,6 +96,6 @@ class OverviewBuilderTest {
                 datagrams - 1);
         var vs = new io.fulcrum.controlplane.sync.NodeStats.VirtualServiceStats(flows, flows, 0, 0, 0, 1, 2, datagrams,
                 datagrams - 1, 3, Map.of("rs", rs));
-        return new io.fulcrum.controlplane.sync.NodeStats(1, java.time.Instant.EPOCH, Map.of("udp", vs));
+        return new io.fulcrum.controlplane.sync.NodeStats(1, java.time.Instant.EPOCH, Map.of("udp", vs), java.util.List.of());
     }
 }

@@ -252,7 +252,8 @@ class ConfigSyncTest {
     @Test
     void reportsShowInTheOverview() throws Exception {
         String name = uniqueName("observed");
-        json().body(virtualService(name, uniqueAddress(), 443)).put(vsPath(name)).then().statusCode(201);
+        String address = uniqueAddress();
+        json().body(virtualService(name, address, 443)).put(vsPath(name)).then().statusCode(201);
         json().body("{\"address\": \"127.0.0.21\"}").put(rsPath(name, "up1")).then().statusCode(201);
         json().body("{\"address\": \"127.0.0.22\"}").put(rsPath(name, "down1")).then().statusCode(201);
         String nodeId = uniqueName("reporter");
@@ -270,6 +271,8 @@ class ConfigSyncTest {
                             .addRealServers(io.fulcrum.proto.v1.RealServerStats.newBuilder().setLabel("gone")
                                     .setHealth(io.fulcrum.proto.v1.Health.HEALTH_UP)))
                     .addVirtualServices(io.fulcrum.proto.v1.VirtualServiceStats.newBuilder().setName("no-such-service"))
+                    // Its host holds this service's address (in a node's long form), and garbage is dropped.
+                    .addHeldAddresses(address).addHeldAddresses("not an address")
                     .build());
             Poll.until("the report to show", TIMEOUT, () -> node(nodeId).get("lastReport") != null);
 
@@ -280,6 +283,8 @@ class ConfigSyncTest {
             assertEquals(70, overview.getInt(vs + ".totalConnections"));
             assertEquals(2000, overview.getInt(vs + ".bytesOut"));
             assertEquals(2, overview.getList(vs + ".realServers").size());
+            assertEquals(java.util.List.of(nodeId), overview.getList(vs + ".activeNodes"), "the node holding the address");
+            assertEquals(java.util.List.of(address), node(nodeId).getList("heldAddresses"));
             String up = vs + ".realServers.find { it.label == 'up1' }";
             assertEquals("up", overview.getString(up + ".health"));
             assertEquals("online", overview.getString(up + ".state"));

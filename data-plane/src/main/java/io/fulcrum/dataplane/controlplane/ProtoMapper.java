@@ -199,7 +199,8 @@ public final class ProtoMapper {
     public static NodeReport toReport(NodeStatus status) {
         NodeReport.Builder report = NodeReport.newBuilder()
                 .setAppliedVersion(status.appliedVersion())
-                .setSentAtUnixMs(status.sentAtMillis());
+                .setSentAtUnixMs(status.sentAtMillis())
+                .addAllHeldAddresses(status.heldAddresses());
         for (VirtualServiceStatus service : status.virtualServices()) {
             VirtualServiceStats.Builder stats = VirtualServiceStats.newBuilder()
                     .setName(service.name())

@@ -155,7 +155,31 @@ public final class DataPlaneRuntime implements AutoCloseable {
                 statuses.add(service.status());
             }
         }
-        return new NodeStatus(current.version(), clockMillis.getAsLong(), statuses);
+        List<java.net.InetAddress> addresses = new ArrayList<>();
+        current.virtualServices().forEach(config -> addresses.add(config.address()));
+        return new NodeStatus(current.version(), clockMillis.getAsLong(), statuses, HeldAddresses.among(addresses));
+    }
+
+    /**
+     * Whether this node can carry its virtual services' traffic right now, and if not why: what a
+     * floating address's track script asks (keepalived gives the address up to a peer that can).
+     * A node without a control plane still serves its last good configuration, so that is no reason.
+     */
+    public synchronized ServingState servingState() {
+        if (stopped) {
+            return ServingState.notServing("draining: the node is stopping");
+        }
+        if (current.version() == 0) {
+            return ServingState.notServing("no configuration yet (neither from the control plane nor cached)");
+        }
+        for (VirtualServiceConfig config : current.virtualServices()) {
+            VirtualService service = services.get(config.name());
+            if (service == null || !service.listening()) {
+                return ServingState.notServing("virtual service " + config.name() + " lost its listeners");
+            }
+        }
+        return new ServingState(true, "serving configuration version " + current.version() + " ("
+                + current.virtualServices().size() + " virtual services)");
     }
 
     /** Live client connections across every virtual service (for the shutdown grace). */

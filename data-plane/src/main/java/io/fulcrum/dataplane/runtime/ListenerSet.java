@@ -65,7 +65,11 @@ final class ListenerSet {
         }
     }
 
-    // Accepted sockets keep TCP_NODELAY, which Netty turns on for every socket channel it creates.
+    /**
+     * Accepted sockets keep TCP_NODELAY, which Netty turns on for every socket channel it creates.
+     * IP_FREEBIND: a virtual-service address the host does not hold (yet) is bound all the same, so the
+     * standby of a pair (keepalived moving the address) is warm and serves the moment the address arrives.
+     */
     private static ServerBootstrap bootstrap(EventLoop loop, ChannelHandler childHandler, InetSocketAddress address) {
         SocketProtocolFamily family = SocketFamily.of(address.getAddress());
         return new ServerBootstrap()
@@ -73,6 +77,7 @@ final class ListenerSet {
                 .channelFactory(() -> new EpollServerSocketChannel(family))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
+                .option(EpollChannelOption.IP_FREEBIND, true)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .handler(AcceptErrors.INSTANCE)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -82,6 +87,16 @@ final class ListenerSet {
 
     int size() {
         return channels.size();
+    }
+
+    /** Whether every socket is still open (a listener closed underneath, by an error, is not). */
+    boolean allOpen() {
+        for (Channel channel : channels) {
+            if (!channel.isOpen()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stops accepting; connections already accepted are left to finish. */

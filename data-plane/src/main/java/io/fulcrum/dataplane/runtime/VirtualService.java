@@ -140,6 +140,11 @@ final class VirtualService implements ProxiedService {
         }
     }
 
+    /** Whether its sockets are bound and open (false once closed for a stop, or lost to an error). */
+    boolean listening() {
+        return listeners != null && listeners.allOpen();
+    }
+
     void closeListeners() {
         if (listeners != null) {
             listeners.close();

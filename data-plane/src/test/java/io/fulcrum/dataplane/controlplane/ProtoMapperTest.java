@@ -184,8 +184,10 @@ class ProtoMapperTest {
                 io.fulcrum.dataplane.health.Health.UP, "echo reply", 1, 2, 3, 4, 5, 0, 6, 7);
         var service = new io.fulcrum.dataplane.report.VirtualServiceStatus("udp", 2, 3, 4, 5, 0, 0,
                 new io.fulcrum.dataplane.report.DatagramStatus(10, 11, 12, 13, 14), List.of(server));
-        var stats = ProtoMapper.toReport(new io.fulcrum.dataplane.report.NodeStatus(1, 2, List.of(service)))
-                .getVirtualServices(0);
+        var report = ProtoMapper.toReport(new io.fulcrum.dataplane.report.NodeStatus(1, 2, List.of(service),
+                List.of("127.0.0.10")));
+        assertEquals(List.of("127.0.0.10"), report.getHeldAddressesList());
+        var stats = report.getVirtualServices(0);
         assertEquals(10, stats.getDatagramsIn());
         assertEquals(11, stats.getDatagramsOut());
         assertEquals(12, stats.getDroppedDatagrams());

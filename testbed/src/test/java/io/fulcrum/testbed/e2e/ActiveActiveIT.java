@@ -6,8 +6,8 @@ import io.fulcrum.testbed.api.FulcrumApi;
 import io.fulcrum.testbed.api.NodeSync;
 import io.fulcrum.testbed.e2e.harness.ControlPlaneProcess;
 import io.fulcrum.testbed.e2e.harness.DataPlaneNode;
-import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.NameServer;
+import io.fulcrum.testbed.e2e.harness.OneService;
 import io.fulcrum.testbed.e2e.harness.Poll;
 import io.fulcrum.testbed.e2e.harness.Specs;
 import io.fulcrum.testbed.e2e.harness.TestDatabase;
@@ -54,14 +54,9 @@ class ActiveActiveIT {
                      second.grpcTarget() + "," + first.grpcTarget(), work, List.of())) {
             FulcrumApi one = first.api();
             FulcrumApi two = second.api();
-            int port = FreePorts.on(Specs.VIRTUAL_ADDRESS);
-            one.put(FulcrumApi.virtualService("Shared"), Specs.virtualService("Shared", port, "weighted-round-robin"))
-                    .requireSuccess();
-            long version = two.put(FulcrumApi.realServer("Shared", server.name()), Specs.realServer(server, 100))
-                    .requireSuccess().requireConfigVersion();
             List<String> bothNodes = List.of("node-on-1", "node-on-2");
-            new NodeSync(one).awaitApplied(bothNodes, version, Duration.ofSeconds(30));
-            new NodeSync(two).awaitApplied(bothNodes, version, Duration.ofSeconds(30));
+            OneService.serve(one, "Shared", server, bothNodes);
+            new NodeSync(two).awaitApplied(bothNodes, new NodeSync(one).currentVersion(), Duration.ofSeconds(30));
             assertEquals("cp-1", connectedTo(one, "node-on-1"));
             assertEquals("cp-2", connectedTo(one, "node-on-2"));
             assertEquals("cp-1", connectedTo(two, "node-on-1"), "both instances list both nodes alike");

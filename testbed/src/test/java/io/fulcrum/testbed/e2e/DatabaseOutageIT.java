@@ -5,9 +5,9 @@ import io.fulcrum.testbed.api.FulcrumApi;
 import io.fulcrum.testbed.api.NodeSync;
 import io.fulcrum.testbed.e2e.harness.ControlPlaneProcess;
 import io.fulcrum.testbed.e2e.harness.DataPlaneNode;
-import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.LineClient;
 import io.fulcrum.testbed.e2e.harness.NameServer;
+import io.fulcrum.testbed.e2e.harness.OneService;
 import io.fulcrum.testbed.e2e.harness.Poll;
 import io.fulcrum.testbed.e2e.harness.Specs;
 import io.fulcrum.testbed.e2e.harness.TestDatabase;
@@ -48,13 +48,7 @@ class DatabaseOutageIT {
              DataPlaneNode node = DataPlaneNode.start(Path.of(System.getProperty("fulcrum.dataPlane.jar")),
                      "outage-node", controlPlane.grpcTarget(), work, List.of())) {
             FulcrumApi api = controlPlane.api();
-            int port = FreePorts.on(Specs.VIRTUAL_ADDRESS);
-            api.put(FulcrumApi.virtualService("Steady"), Specs.virtualService("Steady", port, "weighted-round-robin"))
-                    .requireSuccess();
-            long version = api.put(FulcrumApi.realServer("Steady", server.name()), Specs.realServer(server, 100))
-                    .requireSuccess().requireConfigVersion();
-            new NodeSync(api).awaitApplied(List.of("outage-node"), version, Duration.ofSeconds(30));
-            InetSocketAddress steady = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+            InetSocketAddress steady = OneService.serve(api, "Steady", server, List.of("outage-node"));
 
             database.stopServer();
             List<Long> writeMillis = new ArrayList<>();

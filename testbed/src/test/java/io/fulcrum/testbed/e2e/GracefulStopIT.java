@@ -1,15 +1,13 @@
 package io.fulcrum.testbed.e2e;
 
 import io.fulcrum.testbed.api.FulcrumApi;
-import io.fulcrum.testbed.api.NodeSync;
 import io.fulcrum.testbed.e2e.harness.ControlPlaneProcess;
 import io.fulcrum.testbed.e2e.harness.DataPlaneNode;
-import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.LineClient;
 import io.fulcrum.testbed.e2e.harness.NameServer;
+import io.fulcrum.testbed.e2e.harness.OneService;
 import io.fulcrum.testbed.e2e.harness.Overview;
 import io.fulcrum.testbed.e2e.harness.Poll;
-import io.fulcrum.testbed.e2e.harness.Specs;
 import io.fulcrum.testbed.e2e.harness.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -58,13 +56,7 @@ class GracefulStopIT {
              DataPlaneNode node = DataPlaneNode.start(dataPlaneJar, "stop-node", controlPlane.grpcTarget(), work,
                      List.of("--shutdown-grace", "1s"))) {
             FulcrumApi api = controlPlane.api();
-            int port = FreePorts.on(Specs.VIRTUAL_ADDRESS);
-            api.put(FulcrumApi.virtualService("Sessions"), Specs.virtualService("Sessions", port, "weighted-round-robin"))
-                    .requireSuccess();
-            long version = api.put(FulcrumApi.realServer("Sessions", server.name()), Specs.realServer(server, 100))
-                    .requireSuccess().requireConfigVersion();
-            new NodeSync(api).awaitApplied(List.of("stop-node"), version, Duration.ofSeconds(30));
-            InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+            InetSocketAddress target = OneService.serve(api, "Sessions", server, List.of("stop-node"));
             LineClient.askOnce("127.0.0.160", target);
 
             List<Socket> sockets = new ArrayList<>();

@@ -62,6 +62,10 @@ class OverviewIT {
             assertEquals("up", realServer.path("health").asText(), realServer.toString());
             assertEquals("online", realServer.path("state").asText(), realServer.toString());
         }
+        // Both nodes run on this host, which holds the (loopback) address: both are active for it.
+        Poll.until("both nodes active for " + Specs.VIRTUAL_ADDRESS, Duration.ofSeconds(10),
+                () -> overview.virtualService(SERVICE).path("activeNodes").toString()
+                        .equals("[\"" + FulcrumCluster.NODE_A + "\",\"" + FulcrumCluster.NODE_B + "\"]"));
 
         InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
         List<LineClient> open = new ArrayList<>();

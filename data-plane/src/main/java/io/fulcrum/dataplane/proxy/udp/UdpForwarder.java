@@ -44,6 +44,8 @@ public final class UdpForwarder {
                 .channelFactory(() -> new EpollDatagramChannel(SocketFamily.of(address.getAddress())))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(EpollChannelOption.SO_REUSEPORT, true)
+                // As TCP listeners: an address keepalived has not moved here yet is bound all the same.
+                .option(EpollChannelOption.IP_FREEBIND, true)
                 .option(ChannelOption.SO_RCVBUF, buffers.serviceBytes())
                 .option(ChannelOption.SO_SNDBUF, buffers.serviceBytes())
                 .handler(new ChannelInitializer<EpollDatagramChannel>() {

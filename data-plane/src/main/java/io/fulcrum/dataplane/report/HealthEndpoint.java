@@ -1,0 +1,81 @@
+package io.fulcrum.dataplane.report;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fulcrum.dataplane.runtime.ServingState;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The node's own small HTTP port (--health-listen, loopback by default): GET /health answers 200
+ * while the node can carry its traffic and 503 otherwise, with the reason as text. It is the track
+ * script of a floating address (deploy/keepalived): a node that has no configuration, lost a
+ * listener or is draining gives its addresses up to its peer. One thread; nothing else is served.
+ */
+public final class HealthEndpoint implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread worker = new Thread(runnable, "fulcrum-health-endpoint");
+        worker.setDaemon(true);
+        return worker;
+    });
+
+    public HealthEndpoint(InetSocketAddress address, Supplier<ServingState> state) {
+        try {
+            server = HttpServer.create(address, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + address + " for the health endpoint", e);
+        }
+        server.createContext("/", exchange -> answer(exchange, state));
+        server.setExecutor(thread);
+        server.start();
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private static void answer(HttpExchange exchange, Supplier<ServingState> state) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            boolean get = "GET".equals(exchange.getRequestMethod()) || "HEAD".equals(exchange.getRequestMethod());
+            int status;
+            String body;
+            if (!"/health".equals(path)) {
+                status = 404;
+                body = "not found: GET /health is all this port serves\n";
+            } else if (!get) {
+                status = 405;
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                body = "method not allowed\n";
+            } else {
+                ServingState now = state.get();
+                status = now.serving() ? 200 : 503;
+                body = now.reason() + "\n";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,88 @@
+package io.fulcrum.dataplane.runtime;
+
+import io.fulcrum.dataplane.config.HealthCheckType;
+import io.fulcrum.dataplane.config.TestConfigs;
+import io.fulcrum.dataplane.report.HealthEndpoint;
+import io.fulcrum.dataplane.testing.FreePorts;
+import io.fulcrum.dataplane.testing.RuntimeFixture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static io.fulcrum.dataplane.testing.RuntimeFixture.ip;
+import static io.fulcrum.dataplane.testing.RuntimeFixture.realServer;
+import static io.fulcrum.dataplane.testing.RuntimeFixture.service;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a floating address's track script sees on the node's health endpoint, and the binds that keep
+ * a standby warm: an address the host does not hold is bound all the same (IP_FREEBIND).
+ */
+class ServingStateTest {
+    /** In the benchmarking range and on no interface of this host: only IP_FREEBIND can bind it. */
+    private static final String NOT_HELD = "198.18.0.77";
+
+    private final RuntimeFixture fixture = new RuntimeFixture();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void theEndpointSays503UntilAConfigurationServes200AndDraining503() throws Exception {
+        try (HealthEndpoint endpoint = new HealthEndpoint(new InetSocketAddress("127.0.0.1", 0),
+                fixture.runtime::servingState)) {
+            URI health = URI.create("http://127.0.0.1:" + endpoint.address().getPort() + "/health");
+            HttpResponse<String> before = get(health);
+            assertEquals(503, before.statusCode());
+            assertTrue(before.body().startsWith("no configuration yet"), before.body());
+
+            fixture.apply(4, service("web", "127.0.0.1", FreePorts.next(), realServer("rs", "127.0.0.21", 80)));
+            HttpResponse<String> serving = get(health);
+            assertEquals(200, serving.statusCode());
+            assertEquals("serving configuration version 4 (1 virtual services)\n", serving.body());
+
+            fixture.runtime.stopAccepting();
+            HttpResponse<String> draining = get(health);
+            assertEquals(503, draining.statusCode());
+            assertTrue(draining.body().startsWith("draining"), draining.body());
+
+            assertEquals(404, get(URI.create("http://127.0.0.1:" + endpoint.address().getPort() + "/metrics")).statusCode());
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(health).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, post.statusCode());
+        }
+    }
+
+    @Test
+    void anAddressTheHostDoesNotHoldYetIsBoundForTcpAndUdp() throws Exception {
+        int port = FreePorts.next();
+        fixture.apply(1,
+                service("standby-tcp", NOT_HELD, port, realServer("rs", "127.0.0.21", 80)),
+                TestConfigs.udp("standby-udp", ip(NOT_HELD), List.of(port), List.of(realServer("rs", "127.0.0.21", 0)))
+                        .withHealthCheck(TestConfigs.connectCheck().withType(HealthCheckType.NONE)));
+        assertTrue(fixture.runtime.servingState().serving(), fixture.runtime.servingState().reason());
+        assertEquals(List.of(), fixture.runtime.status().heldAddresses(), "bound, but the host does not hold it");
+    }
+
+    @Test
+    void theReportNamesTheAddressesTheHostHolds() throws Exception {
+        fixture.apply(1,
+                service("held", "127.0.0.1", FreePorts.next(), realServer("rs", "127.0.0.21", 80)),
+                service("elsewhere", NOT_HELD, FreePorts.next(), realServer("rs", "127.0.0.21", 80)));
+        assertEquals(List.of("127.0.0.1"), fixture.runtime.status().heldAddresses());
+    }
+
+    private HttpResponse<String> get(URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
