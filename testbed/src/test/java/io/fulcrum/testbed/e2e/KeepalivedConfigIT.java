@@ -46,6 +46,19 @@ class KeepalivedConfigIT {
         assertTrue(recorded.get(0).startsWith("MASTER "), recorded.toString());
     }
 
+    @Test
+    void theRollingRestartNeedsBothHostsAndTheAddressAndSaysSo() throws Exception {
+        for (List<String> arguments : List.of(List.of("host-1"), List.of("host-1", "host-2"))) {
+            List<String> command = new java.util.ArrayList<>(List.of("bash", DEPLOY.resolve("rolling-restart.sh").toString()));
+            command.addAll(arguments);
+            Process script = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(script.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(2, script.exitValue(), output);
+            assertTrue(output.startsWith("rolling-restart: "), output);
+        }
+    }
+
     /** What keepalived says about the file: nothing when it is valid. */
     private static String configTest(Path config) throws IOException, InterruptedException {
         Process test = new ProcessBuilder("/usr/sbin/keepalived", "--config-test", "-f", config.toString())
