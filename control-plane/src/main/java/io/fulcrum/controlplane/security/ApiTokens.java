@@ -162,6 +162,7 @@ public class ApiTokens {
                 }
             }
         });
+        recent.forget(name);
         revoked.ifPresent(views -> versions.audit(new Change(AuditAction.DELETE, path(name),
                 JsonBodies.toJson(views[0]), JsonBodies.toJson(views[1]))));
     }
@@ -172,6 +173,7 @@ public class ApiTokens {
      */
     @Transactional
     public boolean bootstrap(String secret) {
+        recent.forget("bootstrap");
         return session().doReturningWork(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO api_token (name, role, secret_sha256)"
                     + " VALUES ('bootstrap', 'admin', ?) ON CONFLICT (name) DO UPDATE SET secret_sha256 = EXCLUDED.secret_sha256"

@@ -13,7 +13,7 @@ import java.util.Optional;
  * served from memory) still opens to a token that was live a moment ago. Never consulted while the
  * database answers; an entry serves for at most {@link #TRUSTED_FOR} after its last check and never
  * past the token's expiry. A revocation needs the database, so none can be missed meanwhile except
- * one made on another instance after this one's last check.
+ * one made on another instance after this one's last check; one made here forgets the token at once.
  */
 final class RecentTokens {
 
@@ -36,6 +36,11 @@ final class RecentTokens {
 
     synchronized void refused(String hash) {
         entries.remove(hash);
+    }
+
+    /** A token revoked (or a secret replaced) here is never trusted from memory again. */
+    synchronized void forget(String name) {
+        entries.values().removeIf(entry -> entry.holder().name().equals(name));
     }
 
     /** The holder a recent check found for this hash, if it may still be trusted at {@code now}. */

@@ -77,6 +77,8 @@ public class DatabaseNotifications {
                 long probeAt = System.nanoTime() + PROBE_NANOS;
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
+                    // This connection answers: whatever marked the database down is over.
+                    database.reachable();
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
                             deliver(notification);

@@ -52,6 +52,8 @@ public class NodeRegistry {
     private static final int MAX_HOSTNAME = 253;
     private static final int MAX_SOFTWARE_VERSION = 64;
     private static final int MAX_NACK_REASON = 1024;
+    /** A report this large (about 10,000 virtual services with their real servers) is not shared with other instances. */
+    static final int MAX_SHARED_REPORT_BYTES = 4 << 20;
 
     private final Map<String, Node> nodes = new TreeMap<>();
     // What waits for a version to be applied everywhere, by version.
@@ -60,6 +62,12 @@ public class NodeRegistry {
     private final Map<String, Boolean> unwritten = new LinkedHashMap<>();
     private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "node-registry");
+        thread.setDaemon(true);
+        return thread;
+    });
+    // The deadlines of waits have their own thread: the registry's may be blocked on an unreachable database.
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "node-wait-deadlines");
         thread.setDaemon(true);
         return thread;
     });
@@ -76,7 +84,7 @@ public class NodeRegistry {
     NodeSettings settings;
 
     {
-        executor.setRemoveOnCancelPolicy(true);
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     /** Mutable per-node state; survives reconnects so refused versions are never resent. */
@@ -128,6 +136,7 @@ public class NodeRegistry {
             writeRows();
         }
         executor.shutdownNow();
+        deadlines.shutdownNow();
     }
 
     /** Registers the stream of a node that said hello, replacing an older stream of the same node. */
@@ -212,7 +221,8 @@ public class NodeRegistry {
     synchronized void report(NodeSession session, NodeReport report, Instant receivedAt) {
         Node node = current(session);
         if (node != null) {
-            node.report = report;
+            // Shared through the database every 5 s: an outsized one is kept here but not passed on.
+            node.report = report.getSerializedSize() <= MAX_SHARED_REPORT_BYTES ? report : null;
             node.stats = ProtoMapper.toStats(report, receivedAt);
             node.lastReport = receivedAt;
         }
@@ -284,7 +294,7 @@ public class NodeRegistry {
             }
             waiting.computeIfAbsent(version, v -> new ArrayList<>()).add(outcome);
         }
-        var timeout = executor.schedule(() -> expire(version, outcome), wait.toNanos(), TimeUnit.NANOSECONDS);
+        var timeout = deadlines.schedule(() -> expire(version, outcome), wait.toNanos(), TimeUnit.NANOSECONDS);
         outcome.whenComplete((result, failure) -> timeout.cancel(false));
         return outcome;
     }
@@ -460,6 +470,8 @@ public class NodeRegistry {
             taken.forEach((id, hello) -> {
                 Node node = nodes.get(id);
                 if (node != null) {
+                    // A hello's row is inserted even if its stream is gone by now (the node is registered); it
+                    // takes a row over only from no one, or from an instance that heard the node less recently.
                     rows.add(new NodeStore.NodeState(record(node), hello));
                 }
             });
@@ -539,8 +551,10 @@ public class NodeRegistry {
         }
     }
 
+    /** Bounded, and without control characters (PostgreSQL text refuses NUL, a log line breaks on the rest). */
     private static String clip(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max);
+        String cut = text.length() <= max ? text : text.substring(0, max);
+        return cut.replaceAll("\\p{Cntrl}", " ");
     }
 
     private static String text(Instant instant) {

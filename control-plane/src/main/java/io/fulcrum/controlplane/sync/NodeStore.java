@@ -50,8 +50,10 @@ public class NodeStore {
 
     /**
      * Writes what this instance knows of the nodes it holds (or just let go: connectedTo null) in one
-     * transaction. A node's first hello inserts its row; a hello takes the row over from whichever
-     * instance held it; later writes update it only while this instance still holds it.
+     * transaction. A node's first hello inserts its row; a hello takes the row over from no one, from
+     * this instance, or from an instance that heard the node less recently (so a hello write delayed by
+     * a database outage never steals the row back from the instance the node moved to); later writes
+     * update it only while this instance still holds it.
      */
     void write(Collection<NodeState> states, String instance) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
@@ -64,7 +66,9 @@ public class NodeStore {
                              software_version = EXCLUDED.software_version, last_seen = EXCLUDED.last_seen,
                              applied_version = EXCLUDED.applied_version, nack_version = EXCLUDED.nack_version,
                              nack_reason = EXCLUDED.nack_reason, nack_at = EXCLUDED.nack_at,
-                             connected_to = EXCLUDED.connected_to""");
+                             connected_to = EXCLUDED.connected_to
+                         WHERE node.connected_to IS NULL OR node.connected_to = EXCLUDED.connected_to
+                             OR node.last_seen <= EXCLUDED.last_seen""");
                  PreparedStatement held = connection.prepareStatement("""
                          UPDATE node SET last_seen = ?, applied_version = ?, nack_version = ?, nack_reason = ?,
                              nack_at = ?, connected_to = ?

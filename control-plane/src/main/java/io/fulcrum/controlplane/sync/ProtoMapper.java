@@ -166,7 +166,7 @@ public final class ProtoMapper {
     /** What a node says its host holds: IP literals only, canonical, at most one per virtual service. */
     private static java.util.List<String> heldAddresses(java.util.List<String> reported) {
         java.util.Set<String> held = new java.util.TreeSet<>();
-        for (String text : reported) {
+        for (String text : reported.subList(0, Math.min(reported.size(), io.fulcrum.controlplane.domain.Limits.VIRTUAL_SERVICES))) {
             String canonical = io.fulcrum.controlplane.validation.IpLiterals.canonical(text);
             if (canonical != null && held.size() < io.fulcrum.controlplane.domain.Limits.VIRTUAL_SERVICES) {
                 held.add(canonical);

@@ -187,6 +187,16 @@ class NodeRegistryTest {
     }
 
     @Test
+    void whatANodeSaysOfItselfIsBoundedAndFreeOfControlCharacters() {
+        registry.connect(NodeHello.newBuilder().setNodeId("a").setHostname("host\u0000name\n" + "x".repeat(400))
+                .setSoftwareVersion("1.0\u0007").build(), new RecordingStream());
+        NodeView node = registry.nodes().get(0);
+        assertEquals(253, node.hostname().length());
+        assertTrue(node.hostname().startsWith("host name "), node.hostname());
+        assertEquals("1.0 ", node.softwareVersion());
+    }
+
+    @Test
     void withoutAnyNodeAWaitSaysSoAtOnce() {
         assertEquals("no-nodes", await(3, Duration.ofSeconds(10)));
     }

@@ -69,6 +69,25 @@ class NodeTableTest {
         given().delete("/api/v1/nodes/" + nodeId).then().statusCode(404);
     }
 
+    @Inject
+    NodeStore store;
+
+    @Test
+    void aLateHelloWriteNeverTakesARowFromTheInstanceThatHeardTheNodeSince() throws Exception {
+        String nodeId = uniqueName("moved");
+        java.time.Instant now = java.time.Instant.now();
+        NodeRecord newer = new NodeRecord(nodeId, "h", "v", now, now, 3, null, "cp-b");
+        NodeRecord older = new NodeRecord(nodeId, "h", "v", now, now.minusSeconds(30), 2, null, "cp-a");
+        store.write(List.of(new NodeStore.NodeState(newer, true)), "cp-b");
+        store.write(List.of(new NodeStore.NodeState(older, true)), "cp-a");
+        assertEquals("cp-b", connectedTo(nodeId), "the stale hello of cp-a took nothing over");
+        NodeRecord later = new NodeRecord(nodeId, "h", "v", now, now.plusSeconds(1), 4, null, "cp-a");
+        store.write(List.of(new NodeStore.NodeState(later, true)), "cp-a");
+        assertEquals("cp-a", connectedTo(nodeId), "a newer hello does");
+        writeRowAsAnotherInstance(nodeId, 0, false);
+        given().delete("/api/v1/nodes/" + nodeId).then().statusCode(204);
+    }
+
     @Test
     void aConnectedNodeCannotBeDecommissioned() throws Exception {
         String nodeId = uniqueName("busy");

@@ -17,11 +17,25 @@ import java.util.function.Supplier;
  * The node's own small HTTP port (--health-listen, loopback by default): GET /health answers 200
  * while the node can carry its traffic and 503 otherwise, with the reason as text. It is the track
  * script of a floating address (deploy/keepalived): a node that has no configuration, lost a
- * listener or is draining gives its addresses up to its peer. One thread; nothing else is served.
+ * listener or is draining gives its addresses up to its peer. Four threads, and a request must
+ * arrive within 2 s; nothing else is served.
  */
 public final class HealthEndpoint implements AutoCloseable {
     private final HttpServer server;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+    static {
+        // A client that connects and sends nothing (or half a request) is cut off after 2 s rather
+        // than holding a thread while keepalived's track script times out. Read when the JDK's HTTP
+        // server is first used, so before any is created.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "2");
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", "2");
+        }
+    }
+
+    private static final int THREADS = 4;
+    private final ExecutorService thread = Executors.newFixedThreadPool(THREADS, runnable -> {
         Thread worker = new Thread(runnable, "fulcrum-health-endpoint");
         worker.setDaemon(true);
         return worker;

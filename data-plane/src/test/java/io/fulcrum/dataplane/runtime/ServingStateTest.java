@@ -64,6 +64,30 @@ class ServingStateTest {
     }
 
     @Test
+    void silentClientsDoNotKeepTheTrackScriptFromAnAnswer() throws Exception {
+        try (HealthEndpoint endpoint = new HealthEndpoint(new InetSocketAddress("127.0.0.1", 0),
+                fixture.runtime::servingState)) {
+            List<java.net.Socket> silent = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    silent.add(new java.net.Socket("127.0.0.1", endpoint.address().getPort()));
+                }
+                long started = System.nanoTime();
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + endpoint.address().getPort() + "/health")).timeout(java.time.Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                assertEquals(503, answer.statusCode());
+                assertTrue(millis < 3000, "answered after " + millis + " ms beside 8 silent clients");
+            } finally {
+                for (java.net.Socket socket : silent) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void anAddressTheHostDoesNotHoldYetIsBoundForTcpAndUdp() throws Exception {
         int port = FreePorts.next();
         fixture.apply(1,

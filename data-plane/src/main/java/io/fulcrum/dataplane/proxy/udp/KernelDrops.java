@@ -20,7 +20,8 @@ public final class KernelDrops {
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/udp"), Path.of("/proc/net/udp6"));
     private static final long FRESH_NANOS = 500_000_000L;
 
-    private static Map<Long, Long> cached = Map.of();
+    // Written under the class lock by whoever reads the tables; read without it by event loops.
+    private static volatile Map<Long, Long> cached = Map.of();
     private static long cachedAtNanos;
     private static boolean warned;
 
@@ -41,7 +42,7 @@ public final class KernelDrops {
     }
 
     /** The drops per inode of the last read of the tables, without reading them again. */
-    static synchronized Map<Long, Long> lastRead() {
+    static Map<Long, Long> lastRead() {
         return cached;
     }
 
