@@ -85,8 +85,7 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
     /** An IP literal and a port (0: any free one); a name would need a resolver at start. */
     private static InetSocketAddress listenAddress(String flag, String text) {
         int colon = text.lastIndexOf(':');
-        if (colon <= 0 || !text.substring(colon + 1).matches("\\d{1,5}")
-                || Integer.parseInt(text.substring(colon + 1)) > 65535) {
+        if (colon <= 0 || !port(text.substring(colon + 1))) {
             throw new IllegalArgumentException(flag + " '" + text + "' (expected IP:PORT, e.g. 127.0.0.1:9110)");
         }
         String host = text.substring(0, colon);
@@ -103,7 +102,12 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
         }
     }
 
-    /** HOST:PORT, or several separated by commas: the instances of an active-active control plane. */
+    /** A TCP port number as text: 0..65535, at most five digits. */
+    private static boolean port(String text) {
+        return text.matches("\\d{1,5}") && Integer.parseInt(text) <= 65535;
+    }
+
+        /** HOST:PORT, or several separated by commas: the instances of an active-active control plane. */
     private static List<String> controlPlanes(String text) {
         List<String> targets = List.of(text.split(",", -1));
         if (targets.size() > MAX_CONTROL_PLANES) {
@@ -111,7 +115,7 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
                     + MAX_CONTROL_PLANES + ")");
         }
         for (String target : targets) {
-            if (!target.matches("[^,\\s]{1,253}:\\d{1,5}") || Integer.parseInt(target.substring(target.lastIndexOf(':') + 1)) > 65535) {
+            if (!target.matches("[^,\\s]{1,253}:\\d{1,5}") || !port(target.substring(target.lastIndexOf(':') + 1))) {
                 throw new IllegalArgumentException("--control-plane '" + target + "' (expected HOST:PORT[,HOST:PORT...])");
             }
         }

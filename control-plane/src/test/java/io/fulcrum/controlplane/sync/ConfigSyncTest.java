@@ -327,7 +327,7 @@ class ConfigSyncTest {
         });
     }
 
-    private static JsonPath node(String nodeId) {
+    static JsonPath node(String nodeId) {
         return new JsonPath(given().get("/api/v1/nodes").then().statusCode(200).extract().asString())
                 .setRootPath("find { it.id == '" + nodeId + "' }");
     }

@@ -59,7 +59,7 @@ class NodeTableTest {
             Poll.until("the row naming this instance", TIMEOUT, () -> connectedTo(nodeId) != null);
         }
         Poll.until("the row released", TIMEOUT, () -> "none".equals(connectedTo(nodeId)));
-        JsonPath listed = node(nodeId);
+        JsonPath listed = ConfigSyncTest.node(nodeId);
         assertEquals(false, listed.getBoolean("connected"));
         assertEquals("disconnected", listed.getString("state"));
         assertTrue(listed.getString("firstSeen") != null && listed.getString("lastSeen") != null);
@@ -124,7 +124,7 @@ class NodeTableTest {
             Poll.until(nodeId + " listed as connected elsewhere", Duration.ofSeconds(2),
                     () -> given().get("/api/v1/nodes").jsonPath()
                             .getBoolean("find { it.id == '" + nodeId + "' }.connected"));
-            assertEquals("cp-elsewhere", node(nodeId).getString("connectedTo"));
+            assertEquals("cp-elsewhere", ConfigSyncTest.node(nodeId).getString("connectedTo"));
 
             String name = uniqueName("shared");
             CompletableFuture<HttpResponse<String>> write = send("PUT", vsPath(name) + "?wait=10s",
@@ -236,10 +236,5 @@ class NodeTableTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static JsonPath node(String nodeId) {
-        return new JsonPath(given().get("/api/v1/nodes").then().statusCode(200).extract().asString())
-                .setRootPath("find { it.id == '" + nodeId + "' }");
     }
 }

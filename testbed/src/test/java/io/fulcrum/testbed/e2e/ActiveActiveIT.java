@@ -125,22 +125,13 @@ class ActiveActiveIT {
         }
     }
 
-    private static JsonNode node(FulcrumApi api, String id) {
-        for (JsonNode node : api.get("/api/v1/nodes").requireSuccess().json()) {
-            if (id.equals(node.path("id").asText())) {
-                return node;
-            }
-        }
-        return null;
-    }
-
     private static String connectedTo(FulcrumApi api, String id) {
-        JsonNode node = node(api, id);
+        JsonNode node = new NodeSync(api).node(id);
         return node == null || !node.path("connected").asBoolean() ? null : node.path("connectedTo").asText(null);
     }
 
     private static long applied(FulcrumApi api, String id) {
-        JsonNode node = node(api, id);
+        JsonNode node = new NodeSync(api).node(id);
         return node == null ? -1 : node.path("appliedVersion").asLong();
     }
 }
