@@ -5,6 +5,10 @@ import io.fulcrum.dataplane.controlplane.ControlPlaneClient;
 import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
 import io.fulcrum.dataplane.controlplane.NodeIdentity;
 import io.fulcrum.dataplane.controlplane.SnapshotApplier;
+import io.fulcrum.dataplane.balance.PersistenceSink;
+import io.fulcrum.dataplane.peers.ChangedEntries;
+import io.fulcrum.dataplane.peers.PeerTls;
+import io.fulcrum.dataplane.peers.PersistenceReplicator;
 import io.fulcrum.dataplane.proxy.DescriptorBudget;
 import io.fulcrum.dataplane.report.HealthEndpoint;
 import io.fulcrum.dataplane.report.StatusReporter;
@@ -36,6 +40,7 @@ public final class DataPlaneNode implements AutoCloseable {
     private final StatusReporter reporter;
     private final ControlPlaneClient client;
     private final java.util.Optional<HealthEndpoint> health;
+    private final java.util.Optional<PersistenceReplicator> replicator;
 
     DataPlaneNode(DataPlaneOptions options) {
         this.options = options;
@@ -46,8 +51,13 @@ public final class DataPlaneNode implements AutoCloseable {
         LOG.log(Level.INFO, "file descriptors: " + descriptors.capacity() + " for client connections (2 each) and"
                 + " UDP flows (1 each), at most " + descriptors.serviceLimit()
                 + " for one virtual service");
+        ChangedEntries changes = new ChangedEntries();
         this.runtime = new DataPlaneRuntime(group, (server, transition) -> reporterRef[0].reportSoon(),
-                System::currentTimeMillis, descriptors, options.udpBuffers());
+                System::currentTimeMillis, descriptors, options.udpBuffers(),
+                options.peers().isPresent() ? changes::forService : name -> PersistenceSink.NONE);
+        // --peers is only accepted with the TLS files (DataPlaneOptions).
+        this.replicator = options.peers().map(peers -> new PersistenceReplicator(peers,
+                new PeerTls(options.tls().orElseThrow()), changes, runtime));
         this.applier = new SnapshotApplier(runtime, new LastGoodSnapshotStore(options.stateDir()));
         ControlPlaneClient[] clientRef = new ControlPlaneClient[1];
         this.reporter = new StatusReporter(runtime::status, status -> clientRef[0].report(status),
@@ -69,6 +79,7 @@ public final class DataPlaneNode implements AutoCloseable {
      */
     void start() {
         applier.applyCached();
+        replicator.ifPresent(PersistenceReplicator::start);
         client.start();
         reporter.start();
     }
@@ -113,6 +124,7 @@ public final class DataPlaneNode implements AutoCloseable {
 
     @Override
     public void close() {
+        replicator.ifPresent(PersistenceReplicator::close);
         health.ifPresent(HealthEndpoint::close);
         reporter.close();
         client.close();

@@ -3,6 +3,7 @@ package io.fulcrum.dataplane;
 import io.fulcrum.dataplane.config.ByteSize;
 import io.fulcrum.dataplane.config.DurationText;
 import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
+import io.fulcrum.dataplane.peers.PeerGroup;
 import io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers;
 
 import java.net.InetSocketAddress;
@@ -17,21 +18,23 @@ import java.util.Set;
 
 /**
  * Command-line settings of a node; --node-id, --control-plane, --state-dir and the TLS files may also
- * come from FULCRUM_NODE_ID, FULCRUM_CONTROL_PLANE, FULCRUM_STATE_DIR, FULCRUM_TLS_CA, FULCRUM_TLS_CERT
- * and FULCRUM_TLS_KEY (flags win). With TLS the node id is the certificate's; --node-id may only repeat it.
+ * come from FULCRUM_NODE_ID, FULCRUM_CONTROL_PLANE, FULCRUM_STATE_DIR, FULCRUM_TLS_CA, FULCRUM_TLS_CERT,
+ * FULCRUM_TLS_KEY and FULCRUM_PEERS (flags win). With TLS the node id is the certificate's; --node-id may only repeat it.
  */
 record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir, Duration reportInterval,
                         int ioThreads, Duration shutdownGrace, Optional<ControlPlaneTls> tls,
-                        UdpSocketBuffers udpBuffers, Optional<InetSocketAddress> healthListen) {
+                        UdpSocketBuffers udpBuffers, Optional<InetSocketAddress> healthListen,
+                        Optional<PeerGroup> peers) {
 
     static final int MAX_CONTROL_PLANES = 16;
     static final String USAGE = "usage: fulcrum-data-plane --control-plane HOST:PORT[,HOST:PORT...] --state-dir DIR"
             + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
             + " [--report-interval 1s] [--io-threads N] [--shutdown-grace 5s]"
-            + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB] [--health-listen 127.0.0.1:9110]";
+            + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB] [--health-listen 127.0.0.1:9110]"
+            + " [--peers ID=IP:PORT,ID=IP:PORT...]";
     private static final Set<String> FLAGS = Set.of("node-id", "control-plane", "state-dir", "report-interval",
             "io-threads", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer",
-            "health-listen");
+            "health-listen", "peers");
 
     static DataPlaneOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
@@ -78,8 +81,13 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
                 bufferSize(flags, "udp-flow-buffer", UdpSocketBuffers.DEFAULT.flowBytes()));
         Optional<InetSocketAddress> healthListen = flags.containsKey("health-listen")
                 ? Optional.of(listenAddress("--health-listen", flags.get("health-listen"))) : Optional.empty();
+        Optional<PeerGroup> peers = optional(flags, env, "peers", "FULCRUM_PEERS").map(text -> PeerGroup.parse(text, nodeId));
+        if (peers.isPresent() && tls.isEmpty()) {
+            throw new IllegalArgumentException("--peers needs the node's TLS files (--tls-ca, --tls-cert, --tls-key):"
+                    + " the nodes of a group authenticate each other with their certificates");
+        }
         return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, grace, tls, udpBuffers,
-                healthListen);
+                healthListen, peers);
     }
 
     /** An IP literal and a port (0: any free one); a name would need a resolver at start. */

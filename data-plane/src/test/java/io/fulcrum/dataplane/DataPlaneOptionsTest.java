@@ -144,4 +144,17 @@ class DataPlaneOptionsTest {
             assertTrue(refused.getMessage().contains("--health-listen"), refused.getMessage());
         }
     }
+
+    @Test
+    void peersNeedTheNodeCertificatesAndListThisNode() {
+        String line = "node-7=198.18.0.11:7778,node-8=198.18.0.12:7778";
+        DataPlaneOptions options = DataPlaneOptions.parse(tls("--peers", line), Map.of());
+        assertEquals(List.of("node-8"), options.peers().orElseThrow().others().stream().map(p -> p.nodeId()).toList());
+        assertTrue(DataPlaneOptions.parse(tls(), Map.of()).peers().isEmpty(), "off by default");
+        IllegalArgumentException plain = assertThrows(IllegalArgumentException.class,
+                () -> DataPlaneOptions.parse(args("--node-id", "node-7", "--peers", line), Map.of()));
+        assertTrue(plain.getMessage().contains("TLS"), plain.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> DataPlaneOptions.parse(tls("--peers", "node-8=198.18.0.12:7778,node-9=198.18.0.13:7778"), Map.of()));
+    }
 }

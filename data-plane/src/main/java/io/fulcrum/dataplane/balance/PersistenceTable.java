@@ -11,14 +11,23 @@ import java.util.function.LongSupplier;
  * broken when its server goes down, is halted or leaves the configuration; drain keeps it.
  * Reads and writes are lock-free; at most {@link #MAX_ENTRIES} clients are remembered, beyond
  * that new clients are balanced without being pinned until a sweep frees room.
+ *
+ * <p>The nodes of an HA group share their tables: each entry this node's connections make, move or
+ * keep using is announced to a {@link PersistenceSink} (new and moved entries at once, refreshes at
+ * most every {@link #shareInterval()}), and entries the peers made arrive through {@link #merge}.
+ * When two nodes pinned one client to different servers before hearing of each other, the earlier
+ * pin wins on both (ties: the lower server key), so the group converges on one server per client.
  */
 public final class PersistenceTable {
     public static final int MAX_ENTRIES = 1_000_000;
+    /** The longest a peer's copy of an entry lags behind its use here (also at most a tenth of the timeout). */
+    static final long MAX_SHARE_INTERVAL_MILLIS = 1_000;
 
     private final ConcurrentHashMap<InetAddress, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier clockMillis;
     private final int maxEntries;
     private volatile long timeoutMillis;
+    private volatile PersistenceSink sink = PersistenceSink.NONE;
 
     public PersistenceTable(Duration timeout, LongSupplier clockMillis) {
         this(timeout, clockMillis, MAX_ENTRIES);
@@ -34,6 +43,15 @@ public final class PersistenceTable {
         this.timeoutMillis = timeout.toMillis();
     }
 
+    public Duration timeout() {
+        return Duration.ofMillis(timeoutMillis);
+    }
+
+    /** Where this node's own pins and refreshes are announced (the peers of its group). */
+    public void shareWith(PersistenceSink sink) {
+        this.sink = sink;
+    }
+
     /** Returns the live server the client is pinned to and refreshes its time, or null. */
     public RealServer lookup(InetAddress client) {
         Entry entry = entries.get(client);
@@ -46,6 +64,7 @@ public final class PersistenceTable {
             return null;
         }
         entry.lastUsedMillis = now;
+        shareIfDue(client, entry, now);
         return entry.server;
     }
 
@@ -55,6 +74,7 @@ public final class PersistenceTable {
         Entry existing = entries.get(client);
         if (existing != null && existing.server == server) {
             existing.lastUsedMillis = now;
+            shareIfDue(client, existing, now);
             return;
         }
         if (existing == null && entries.size() >= maxEntries) {
@@ -63,7 +83,62 @@ public final class PersistenceTable {
                 return;
             }
         }
-        entries.put(client, new Entry(server, now));
+        Entry pinned = new Entry(server, now, now);
+        pinned.sharedUsedMillis = now;
+        entries.put(client, pinned);
+        sink.changed(client);
+    }
+
+    /**
+     * Takes a peer's entry: the client was pinned to {@code server} at {@code pinnedAtMillis} and last
+     * used {@code idleMillis} ago. Ignored when it is expired, its server cannot keep clients here, or
+     * this node holds an earlier pin of the client to another server. Never announced back.
+     *
+     * @return whether the entry is now in the table
+     */
+    public boolean merge(InetAddress client, RealServer server, long pinnedAtMillis, long idleMillis) {
+        long now = clockMillis.getAsLong();
+        long lastUsed = now - Math.max(0, idleMillis);
+        if (idleMillis >= timeoutMillis || server.breaksPersistence()) {
+            return false;
+        }
+        Entry incoming = new Entry(server, pinnedAtMillis, lastUsed);
+        incoming.sharedUsedMillis = lastUsed;
+        Entry result = entries.compute(client, (key, existing) -> {
+            if (existing == null || expired(existing, now) || existing.server.breaksPersistence()) {
+                return entries.size() >= maxEntries && existing == null ? null : incoming;
+            }
+            if (existing.server == server) {
+                if (lastUsed > existing.lastUsedMillis) {
+                    existing.lastUsedMillis = lastUsed;
+                }
+                // The peer already knows this use: no need to tell it again.
+                existing.sharedUsedMillis = Math.max(existing.sharedUsedMillis, lastUsed);
+                return existing;
+            }
+            return wins(incoming, existing) ? incoming : existing;
+        });
+        return result != null && result.server == server;
+    }
+
+    /** The entry of one client as it stands (for announcing it), or null when it is gone or expired. */
+    public SharedEntry shared(InetAddress client) {
+        Entry entry = entries.get(client);
+        long now = clockMillis.getAsLong();
+        if (entry == null || expired(entry, now) || entry.server.breaksPersistence()) {
+            return null;
+        }
+        return new SharedEntry(client, entry.server, entry.pinnedAtMillis, now - entry.lastUsedMillis);
+    }
+
+    /** Every live entry, for a peer that (re)joins and needs the whole table. */
+    public void forEachShared(java.util.function.Consumer<SharedEntry> consumer) {
+        long now = clockMillis.getAsLong();
+        entries.forEach((client, entry) -> {
+            if (!expired(entry, now) && !entry.server.breaksPersistence()) {
+                consumer.accept(new SharedEntry(client, entry.server, entry.pinnedAtMillis, now - entry.lastUsedMillis));
+            }
+        });
     }
 
     /** Drops every entry that points at the server (it went down or was halted). */
@@ -85,17 +160,54 @@ public final class PersistenceTable {
         entries.clear();
     }
 
+    /** How often a peer hears that an entry is still in use: a tenth of the timeout, at most a second. */
+    long shareInterval() {
+        return Math.max(1, Math.min(MAX_SHARE_INTERVAL_MILLIS, timeoutMillis / 10));
+    }
+
+    private void shareIfDue(InetAddress client, Entry entry, long now) {
+        if (now - entry.sharedUsedMillis >= shareInterval()) {
+            entry.sharedUsedMillis = now;
+            sink.changed(client);
+        }
+    }
+
     private boolean expired(Entry entry, long now) {
         return now - entry.lastUsedMillis >= timeoutMillis;
     }
 
+    /** The earlier pin wins; at equal times the lower server key, so both nodes choose alike. */
+    private static boolean wins(Entry incoming, Entry existing) {
+        if (incoming.pinnedAtMillis != existing.pinnedAtMillis) {
+            return incoming.pinnedAtMillis < existing.pinnedAtMillis;
+        }
+        return compareKeys(incoming.server, existing.server) < 0;
+    }
+
+    private static int compareKeys(RealServer a, RealServer b) {
+        int byAddress = java.util.Arrays.compare(a.config().address().getAddress(), b.config().address().getAddress());
+        if (byAddress != 0) {
+            return byAddress;
+        }
+        int byPort = Integer.compare(a.config().port(), b.config().port());
+        return byPort != 0 ? byPort : a.label().compareTo(b.label());
+    }
+
+    /** One entry as a peer is told of it. */
+    public record SharedEntry(InetAddress client, RealServer server, long pinnedAtMillis, long idleMillis) {
+    }
+
     private static final class Entry {
         final RealServer server;
-        // Plain volatile write: two loops refreshing the same client race harmlessly.
+        final long pinnedAtMillis;
+        // Plain volatile writes: two loops refreshing the same client race harmlessly.
         volatile long lastUsedMillis;
+        /** The last use the peers were told of. */
+        volatile long sharedUsedMillis;
 
-        Entry(RealServer server, long lastUsedMillis) {
+        Entry(RealServer server, long pinnedAtMillis, long lastUsedMillis) {
             this.server = server;
+            this.pinnedAtMillis = pinnedAtMillis;
             this.lastUsedMillis = lastUsedMillis;
         }
     }

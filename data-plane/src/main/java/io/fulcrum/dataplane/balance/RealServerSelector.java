@@ -2,11 +2,14 @@ package io.fulcrum.dataplane.balance;
 
 import io.fulcrum.dataplane.config.Algorithm;
 import io.fulcrum.dataplane.config.PersistenceConfig;
+import io.fulcrum.dataplane.config.RealServerKey;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -23,14 +26,16 @@ public final class RealServerSelector {
         // Persistence is off until update() installs the service's settings, so no entry sees this timeout.
         this.persistence = new PersistenceTable(Duration.ZERO, clockMillis);
         this.selection = new Selection(List.of(), SelectionAlgorithm.create(
-                Algorithm.WEIGHTED_LEAST_CONNECTIONS, List.of()), false);
+                Algorithm.WEIGHTED_LEAST_CONNECTIONS, List.of()), false, Map.of());
     }
 
     /** Installs a new server list and settings; used by the NEXT selection. */
     public void update(List<RealServer> servers, Algorithm algorithm, PersistenceConfig persistenceConfig) {
         persistence.setTimeout(persistenceConfig.timeout());
+        Map<RealServerKey, RealServer> byKey = new HashMap<>();
+        servers.forEach(server -> byKey.put(server.config().key(), server));
         selection = new Selection(List.copyOf(servers), SelectionAlgorithm.create(algorithm, servers),
-                persistenceConfig.enabled());
+                persistenceConfig.enabled(), byKey);
         if (!persistenceConfig.enabled()) {
             persistence.clear();
         }
@@ -42,6 +47,16 @@ public final class RealServerSelector {
 
     public PersistenceTable persistence() {
         return persistence;
+    }
+
+    /** Whether new clients are pinned (source-IP persistence is on). */
+    public boolean persistent() {
+        return selection.persistent();
+    }
+
+    /** The configured server with that identity, or null (a peer may know a newer or older configuration). */
+    public RealServer server(RealServerKey key) {
+        return selection.byKey().get(key);
     }
 
     /**
@@ -81,6 +96,7 @@ public final class RealServerSelector {
         }
     }
 
-    private record Selection(List<RealServer> servers, SelectionAlgorithm algorithm, boolean persistent) {
+    private record Selection(List<RealServer> servers, SelectionAlgorithm algorithm, boolean persistent,
+                             Map<RealServerKey, RealServer> byKey) {
     }
 }

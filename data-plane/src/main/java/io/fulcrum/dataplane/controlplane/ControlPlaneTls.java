@@ -48,7 +48,7 @@ public record ControlPlaneTls(Path ca, Path certificate, Path key) {
         }
     }
 
-    static Optional<String> commonName(X509Certificate certificate) {
+    public static Optional<String> commonName(X509Certificate certificate) {
         try {
             for (Rdn rdn : new LdapName(certificate.getSubjectX500Principal().getName()).getRdns()) {
                 if ("CN".equalsIgnoreCase(rdn.getType()) && rdn.getValue() instanceof String name && !name.isBlank()) {

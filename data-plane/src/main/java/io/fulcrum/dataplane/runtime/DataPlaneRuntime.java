@@ -1,6 +1,9 @@
 package io.fulcrum.dataplane.runtime;
 
 import io.fulcrum.dataplane.proxy.DescriptorBudget;
+import io.fulcrum.dataplane.balance.PersistenceSink;
+import io.fulcrum.dataplane.balance.RealServerSelector;
+import io.fulcrum.dataplane.peers.PersistenceDirectory;
 
 import io.fulcrum.dataplane.config.Snapshot;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
@@ -23,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,7 +36,7 @@ import java.util.function.LongSupplier;
  * Atomic: every new listener is bound before anything is swapped, and a failed bind undoes the
  * binds of this apply and leaves the previous snapshot serving.
  */
-public final class DataPlaneRuntime implements AutoCloseable {
+public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirectory {
     private static final System.Logger LOG = System.getLogger(DataPlaneRuntime.class.getName());
     private static final long SWEEP_SECONDS = 30;
 
@@ -40,6 +45,7 @@ public final class DataPlaneRuntime implements AutoCloseable {
     private final LongSupplier clockMillis;
     private final DescriptorBudget budget;
     private final UdpSocketBuffers udpBuffers;
+    private final Function<String, PersistenceSink> sharing;
     private final LiveConnections live = new LiveConnections();
     private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
     private volatile Snapshot current = Snapshot.EMPTY;
@@ -55,6 +61,17 @@ public final class DataPlaneRuntime implements AutoCloseable {
      */
     public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis,
                             DescriptorBudget budget, UdpSocketBuffers udpBuffers) {
+        this(group, healthListener, clockMillis, budget, udpBuffers, name -> PersistenceSink.NONE);
+    }
+
+    /**
+     * @param sharing where the persistence table of each virtual service (by name) announces its entries
+     *                (the peers of an HA group), or NONE
+     */
+    public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis,
+                            DescriptorBudget budget, UdpSocketBuffers udpBuffers,
+                            Function<String, PersistenceSink> sharing) {
+        this.sharing = sharing;
         this.budget = budget;
         this.udpBuffers = udpBuffers;
         this.group = group;
@@ -91,6 +108,7 @@ public final class DataPlaneRuntime implements AutoCloseable {
                 VirtualService target = existing;
                 if (target == null) {
                     target = new VirtualService(config, group, healthListener, clockMillis, budget, live, udpBuffers);
+                    target.selector().persistence().shareWith(sharing.apply(config.name()));
                     created.put(config.name(), target);
                 }
                 bound.put(config.name(), target.bindListeners(config));
@@ -140,6 +158,17 @@ public final class DataPlaneRuntime implements AutoCloseable {
 
     private static boolean unchanged(VirtualServiceConfig running, VirtualServiceConfig wanted) {
         return running == wanted || running.equals(wanted);
+    }
+
+    @Override
+    public RealServerSelector selector(String virtualService) {
+        VirtualService service = services.get(virtualService);
+        return service == null ? null : service.selector();
+    }
+
+    @Override
+    public void forEachService(BiConsumer<String, RealServerSelector> action) {
+        services.forEach((name, service) -> action.accept(name, service.selector()));
     }
 
     /** The running service of that name, or null; lets tests check what an apply kept. */
