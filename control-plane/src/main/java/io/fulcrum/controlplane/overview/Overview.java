@@ -18,14 +18,16 @@ public record Overview(long configVersion, List<VirtualServiceStatus> virtualSer
      * counters stay 0 for TCP. refusedConnections: clients turned away (no real server could take them, or
      * the node's descriptor budget for the service was spent). activeNodes: the connected nodes whose host
      * holds the address (with a floating address, the active node of the pair; on one host, all of them).
+     * persistenceEntries: the clients pinned by source-IP persistence, the most any connected node holds
+     * (nodes of a peer group replicate their tables, so it is not a sum).
      */
     @JsonPropertyOrder({"name", "address", "ports", "protocol", "layer", "status", "connections", "totalConnections",
             "bytesIn", "bytesOut", "refusedConnections", "droppedFlows", "repinnedFlows", "datagramsIn", "datagramsOut", "droppedDatagrams",
-            "activeNodes", "realServers"})
+            "persistenceEntries", "activeNodes", "realServers"})
     public record VirtualServiceStatus(String name, String address, List<Integer> ports, Protocol protocol, Layer layer,
             ServiceStatus status, long connections, long totalConnections, long bytesIn, long bytesOut,
             long refusedConnections, long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
-            List<String> activeNodes, List<RealServerStatus> realServers) {
+            long persistenceEntries, List<String> activeNodes, List<RealServerStatus> realServers) {
     }
 
     /** state is the admin state (stored); health is observed; healthReason is null until a node reports one. */

@@ -32,7 +32,7 @@ public final class OverviewBuilder {
     private static Overview.VirtualServiceStatus virtualService(ConfigState.ConfiguredVirtualService configured,
             Map<String, NodeStats> reports) {
         VirtualService vs = configured.virtualService();
-        NodeStats.VirtualServiceStats sum = new NodeStats.VirtualServiceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+        NodeStats.VirtualServiceStats sum = new NodeStats.VirtualServiceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of());
         for (NodeStats report : reports.values()) {
             NodeStats.VirtualServiceStats stats = report.virtualServices().get(vs.name());
             if (stats != null) {
@@ -53,7 +53,7 @@ public final class OverviewBuilder {
         return new Overview.VirtualServiceStatus(vs.name(), vs.address(), vs.ports(), vs.protocol(), vs.layer(),
                 status(servers), sum.connections(), sum.totalConnections(), sum.bytesIn(), sum.bytesOut(),
                 sum.refusedConnections(), sum.droppedFlows(), sum.repinnedFlows(), sum.datagramsIn(), sum.datagramsOut(),
-                sum.droppedDatagrams(), activeNodes, servers);
+                sum.droppedDatagrams(), sum.persistenceEntries(), activeNodes, servers);
     }
 
     private static NodeStats.VirtualServiceStats plus(NodeStats.VirtualServiceStats a, NodeStats.VirtualServiceStats b) {
@@ -61,7 +61,9 @@ public final class OverviewBuilder {
                 a.totalConnections() + b.totalConnections(), a.bytesIn() + b.bytesIn(), a.bytesOut() + b.bytesOut(),
                 a.refusedConnections() + b.refusedConnections(), a.droppedFlows() + b.droppedFlows(), a.repinnedFlows() + b.repinnedFlows(),
                 a.datagramsIn() + b.datagramsIn(), a.datagramsOut() + b.datagramsOut(),
-                a.droppedDatagrams() + b.droppedDatagrams(), Map.of());
+                a.droppedDatagrams() + b.droppedDatagrams(),
+                // Peers replicate their tables, so the entries are the most any node holds, not a sum.
+                Math.max(a.persistenceEntries(), b.persistenceEntries()), Map.of());
     }
 
     private static Overview.RealServerStatus realServer(String service, RealServer rs, Map<String, NodeStats> reports) {

@@ -252,14 +252,26 @@ public class NodeRegistry {
         Instant now = clock.instant();
         return nodes.values().stream().map(node -> new NodeView(node.id, connected(node, now), state(node, now).json(),
                 node.hostname, node.softwareVersion, text(node.firstSeen), text(node.lastSeen), text(node.connectedAt),
-                text(node.lastReport), node.appliedVersion, node.lastNack, node.connectedTo, heldAddresses(node, now)))
+                text(node.lastReport), node.appliedVersion, node.lastNack, node.connectedTo, heldAddresses(node, now),
+                persistenceEntries(node, now)))
                 .toList();
     }
 
     // From the latest report, and only while the node is connected: a gone node holds nothing we know of.
     private List<String> heldAddresses(Node node, Instant now) {
+        NodeStats latest = latestWhileConnected(node, now);
+        return latest == null ? List.of() : latest.heldAddresses();
+    }
+
+    private long persistenceEntries(Node node, Instant now) {
+        NodeStats latest = latestWhileConnected(node, now);
+        return latest == null ? 0 : latest.virtualServices().values().stream()
+                .mapToLong(NodeStats.VirtualServiceStats::persistenceEntries).sum();
+    }
+
+    private NodeStats latestWhileConnected(Node node, Instant now) {
         NodeStats latest = node.session != null ? node.stats : node.remoteStats;
-        return latest == null || !connected(node, now) ? List.of() : latest.heldAddresses();
+        return latest == null || !connected(node, now) ? null : latest;
     }
 
     /**

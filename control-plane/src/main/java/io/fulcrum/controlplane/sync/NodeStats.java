@@ -8,10 +8,13 @@ import java.util.Map;
 public record NodeStats(long appliedVersion, Instant receivedAt, Map<String, VirtualServiceStats> virtualServices,
         java.util.List<String> heldAddresses) {
 
-    /** For UDP, connections are live flows; the flow and datagram counters stay 0 for TCP. */
+    /**
+     * For UDP, connections are live flows; the flow and datagram counters stay 0 for TCP. persistenceEntries:
+     * the clients in the node's source-IP persistence table for the service, its own pins and its peers'.
+     */
     public record VirtualServiceStats(long connections, long totalConnections, long bytesIn, long bytesOut,
             long refusedConnections, long droppedFlows, long repinnedFlows, long datagramsIn, long datagramsOut, long droppedDatagrams,
-            Map<String, RealServerStats> realServers) {
+            long persistenceEntries, Map<String, RealServerStats> realServers) {
     }
 
     /** Health as the node observes it. */

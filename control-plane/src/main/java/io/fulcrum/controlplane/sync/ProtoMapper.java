@@ -157,6 +157,7 @@ public final class ProtoMapper {
                     vs.getTotalConnections(), vs.getBytesIn(), vs.getBytesOut(), vs.getRefusedConnections(),
                     vs.getDroppedFlows(),
                     vs.getRepinnedFlows(), vs.getDatagramsIn(), vs.getDatagramsOut(), vs.getDroppedDatagrams(),
+                    vs.getPersistenceEntries(),
                     Map.copyOf(servers)));
         }
         return new NodeStats(report.getAppliedVersion(), receivedAt, Map.copyOf(services),

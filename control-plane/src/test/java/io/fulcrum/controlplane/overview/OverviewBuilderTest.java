@@ -86,6 +86,7 @@ class OverviewBuilderTest {
         assertEquals(5, vs.connections());
         assertEquals(List.of(2L, 4L, 15L, 13L, 6L), List.of(vs.droppedFlows(), vs.repinnedFlows(), vs.datagramsIn(),
                 vs.datagramsOut(), vs.droppedDatagrams()));
+        assertEquals(300, vs.persistenceEntries(), "replicated tables: the most any node holds, not a sum");
         assertEquals(List.of(15L, 13L), List.of(vs.realServers().get(0).datagramsIn(),
                 vs.realServers().get(0).datagramsOut()));
     }
@@ -95,7 +96,7 @@ class OverviewBuilderTest {
         var rs = new io.fulcrum.controlplane.sync.NodeStats.RealServerStats(UP, "", flows, flows, 0, 0, datagrams,
                 datagrams - 1);
         var vs = new io.fulcrum.controlplane.sync.NodeStats.VirtualServiceStats(flows, flows, 0, 0, 0, 1, 2, datagrams,
-                datagrams - 1, 3, Map.of("rs", rs));
+                datagrams - 1, 3, flows * 100, Map.of("rs", rs));
         return new io.fulcrum.controlplane.sync.NodeStats(1, java.time.Instant.EPOCH, Map.of("udp", vs), java.util.List.of());
     }
 }

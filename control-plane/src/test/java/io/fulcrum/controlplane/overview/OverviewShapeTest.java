@@ -34,7 +34,7 @@ class OverviewShapeTest {
         assertEquals(Set.of("name", "address", "ports", "protocol", "layer", "status", "connections",
                 "totalConnections", "bytesIn", "bytesOut", "refusedConnections", "droppedFlows", "repinnedFlows", "datagramsIn",
                 "datagramsOut",
-                "droppedDatagrams", "activeNodes", "realServers"), vs.keySet());
+                "droppedDatagrams", "persistenceEntries", "activeNodes", "realServers"), vs.keySet());
         assertEquals(address, vs.get("address"));
         assertEquals("tcp", vs.get("protocol"));
         // Its only real server is drained, so nothing can take new connections.

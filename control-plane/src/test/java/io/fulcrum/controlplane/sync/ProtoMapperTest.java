@@ -48,7 +48,7 @@ class ProtoMapperTest {
         NodeReport report = NodeReport.newBuilder().setAppliedVersion(3)
                 .addVirtualServices(VirtualServiceStats.newBuilder().setName("RAS-SG-UDP").setActiveConnections(4)
                         .setDroppedFlows(1).setRepinnedFlows(2).setDatagramsIn(30).setDatagramsOut(29)
-                        .setDroppedDatagrams(5)
+                        .setDroppedDatagrams(5).setPersistenceEntries(7)
                         .addRealServers(RealServerStats.newBuilder().setLabel("RAS_Server1").setActiveConnections(4)
                                 .setDatagramsIn(30).setDatagramsOut(29)))
                 .build();
@@ -58,6 +58,7 @@ class ProtoMapperTest {
         NodeStats.VirtualServiceStats vs = stats.virtualServices().get("RAS-SG-UDP");
         assertEquals(List.of(4L, 1L, 2L, 30L, 29L, 5L), List.of(vs.connections(), vs.droppedFlows(),
                 vs.repinnedFlows(), vs.datagramsIn(), vs.datagramsOut(), vs.droppedDatagrams()));
+        assertEquals(7, vs.persistenceEntries());
         NodeStats.RealServerStats rs = vs.realServers().get("RAS_Server1");
         assertEquals(List.of(30L, 29L), List.of(rs.datagramsIn(), rs.datagramsOut()));
     }

@@ -214,7 +214,8 @@ public final class ProtoMapper {
                     .setRepinnedFlows(service.datagrams().repinnedFlows())
                     .setDatagramsIn(service.datagrams().in())
                     .setDatagramsOut(service.datagrams().out())
-                    .setDroppedDatagrams(service.datagrams().dropped());
+                    .setDroppedDatagrams(service.datagrams().dropped())
+                    .setPersistenceEntries(service.persistenceEntries());
             for (RealServerStatus server : service.realServers()) {
                 stats.addRealServers(RealServerStats.newBuilder()
                         .setLabel(server.label())

@@ -114,7 +114,8 @@ final class PeerLink {
                 stream.onNext(batch.build());
             }
         }
-        if (due.isEmpty()) {
+        if (fullTable && due.isEmpty() && stream != null && stream.isReady()) {
+            stream.onNext(PersistenceBatch.newBuilder().setFullTable(true).setFullTableEnd(true).build());
             fullTable = false;
         }
     }

@@ -99,6 +99,10 @@ final class PeerServer {
                         streamIgnored += outcome.ignored();
                         applied.addAndGet(outcome.applied());
                         ignored.addAndGet(outcome.ignored());
+                        if (batch.getFullTableEnd()) {
+                            LOG.log(Level.INFO, "whole table from peer " + peer + ": " + streamApplied + " entries"
+                                    + (streamIgnored == 0 ? "" : " (" + streamIgnored + " ignored)"));
+                        }
                     } catch (IllegalArgumentException refused) {
                         ended = true;
                         LOG.log(Level.WARNING, "peer " + peer + ": stream refused: " + refused.getMessage());

@@ -12,6 +12,7 @@ public record VirtualServiceStatus(
         long refusedConnections,
         long fallbackConnections,
         DatagramStatus datagrams,
+        long persistenceEntries,
         List<RealServerStatus> realServers) {
 
     public VirtualServiceStatus {

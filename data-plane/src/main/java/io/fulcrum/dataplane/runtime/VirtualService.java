@@ -173,7 +173,7 @@ final class VirtualService implements ProxiedService {
                 counters.bytesOut(), counters.refusedConnections(), counters.fallbackConnections(),
                 new DatagramStatus(counters.datagramsIn(), counters.datagramsOut(),
                         counters.droppedDatagrams() + udp.kernelDrops(),
-                        counters.droppedFlows(), counters.repinnedFlows()), servers);
+                        counters.droppedFlows(), counters.repinnedFlows()), selector.persistence().size(), servers);
     }
 
     private void retire(RealServerKey key, RealServer server) {

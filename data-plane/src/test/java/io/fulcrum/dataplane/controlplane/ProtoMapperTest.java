@@ -183,7 +183,7 @@ class ProtoMapperTest {
         var server = new io.fulcrum.dataplane.report.RealServerStatus("rs1",
                 io.fulcrum.dataplane.health.Health.UP, "echo reply", 1, 2, 3, 4, 5, 0, 6, 7);
         var service = new io.fulcrum.dataplane.report.VirtualServiceStatus("udp", 2, 3, 4, 5, 0, 0,
-                new io.fulcrum.dataplane.report.DatagramStatus(10, 11, 12, 13, 14), List.of(server));
+                new io.fulcrum.dataplane.report.DatagramStatus(10, 11, 12, 13, 14), 15, List.of(server));
         var report = ProtoMapper.toReport(new io.fulcrum.dataplane.report.NodeStatus(1, 2, List.of(service),
                 List.of("127.0.0.10")));
         assertEquals(List.of("127.0.0.10"), report.getHeldAddressesList());
@@ -193,6 +193,7 @@ class ProtoMapperTest {
         assertEquals(12, stats.getDroppedDatagrams());
         assertEquals(13, stats.getDroppedFlows());
         assertEquals(14, stats.getRepinnedFlows());
+        assertEquals(15, stats.getPersistenceEntries());
         assertEquals(6, stats.getRealServers(0).getDatagramsIn());
         assertEquals(7, stats.getRealServers(0).getDatagramsOut());
     }
