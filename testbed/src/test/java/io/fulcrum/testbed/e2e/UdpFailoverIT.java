@@ -89,7 +89,8 @@ class UdpFailoverIT {
             assertTrue(movedMs <= MOVE_LIMIT_MS, "moved after " + movedMs + " ms, limit " + MOVE_LIMIT_MS);
 
             // Flows may move on a failed send before the report of the health transition arrives.
-            Poll.until("victim shown down", Duration.ofSeconds(3), () -> "down".equals(overview.health(SERVICE, "victim")));
+            Poll.until("victim shown down by both nodes", Duration.ofSeconds(3),
+                    () -> overview.downOnEveryNode(SERVICE, "victim", 2));
             for (int i = 0; i < 12; i++) {
                 assertEquals("survivor", UdpClient.askOnce("127.0.7." + (1 + i), target), "new flow after the kill");
             }
@@ -172,6 +173,7 @@ class UdpFailoverIT {
         assertTrue(overview.realServer(SERVICE, "victim").path("healthReason").asText().contains("port unreachable"),
                 overview.realServer(SERVICE, "victim").toString());
         InetSocketAddress target = new InetSocketAddress(Specs.VIRTUAL_ADDRESS, port);
+        Poll.until("victim down on both nodes", Duration.ofSeconds(2), () -> overview.downOnEveryNode(SERVICE, "victim", 2));
         for (int i = 0; i < 8; i++) {
             assertEquals("survivor", UdpClient.askOnce("127.0.7." + (70 + i), target), "new flow after the kill");
         }

@@ -34,4 +34,22 @@ public final class Overview {
     public String health(String virtualService, String label) {
         return realServer(virtualService, label).path("health").asText();
     }
+
+    /**
+     * Whether each of {@code nodes} nodes reports the real server down. The combined {@link #health} is
+     * down as soon as one node says so, while another node's own checks may not have failed yet and
+     * would still send a new flow there.
+     */
+    public boolean downOnEveryNode(String virtualService, String label, int nodes) {
+        JsonNode byNode = realServer(virtualService, label).path("healthByNode");
+        if (byNode.size() < nodes) {
+            return false;
+        }
+        for (JsonNode health : byNode) {
+            if (!"down".equals(health.asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
 }
