@@ -32,7 +32,7 @@ public final class DataPlaneMain {
         DataPlaneNode node = new DataPlaneNode(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.shutdown(options.shutdownGrace());
+            node.shutdown(options.stop());
             stopped.countDown();
             System.out.flush();
             System.err.flush();

@@ -89,14 +89,25 @@ public final class DataPlaneNode implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, gives live connections up to the grace period to end on their own, then ends
-     * the rest in order (FIN both ways, at most {@link #FINISH_LINGER} for the answers) and stops.
+     * Reports itself draining and keeps accepting while the host still holds one of its addresses (at
+     * most the stop delay), then stops accepting, gives live connections up to the grace period to end
+     * on their own, then ends the rest in order (FIN both ways, at most {@link #FINISH_LINGER} for the
+     * answers) and stops.
      */
-    void shutdown(Duration grace) {
+    void shutdown(StopTimings stop) {
+        if (!stop.stopDelay().isZero()) {
+            runtime.beginDraining();
+            LOG.log(Level.INFO, "stopping: draining, accepting until this host holds none of its addresses (at most "
+                    + stop.stopDelay().toMillis() + "ms)");
+            long started = System.nanoTime();
+            boolean released = awaitAddressesReleased(stop.stopDelay());
+            LOG.log(Level.INFO, (released ? "addresses released after " : "still holding addresses after ")
+                    + (System.nanoTime() - started) / 1_000_000 + "ms");
+        }
         LOG.log(Level.INFO, "shutting down: closing listeners, " + runtime.activeConnections()
-                + " live connections get up to " + grace.toMillis() + "ms");
+                + " live connections get up to " + stop.grace().toMillis() + "ms");
         runtime.stopAccepting();
-        if (!awaitNoConnections(grace)) {
+        if (!awaitNoConnections(stop.grace())) {
             LOG.log(Level.INFO, runtime.activeConnections() + " connections still open at the deadline:"
                     + " ending them (FIN)");
             runtime.finishConnections(FINISH_LINGER);
@@ -104,6 +115,22 @@ public final class DataPlaneNode implements AutoCloseable {
             awaitNoConnections(FINISH_LINGER.plusMillis(250));
         }
         close();
+    }
+
+    private boolean awaitAddressesReleased(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (runtime.holdsAnyAddress()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean awaitNoConnections(Duration within) {

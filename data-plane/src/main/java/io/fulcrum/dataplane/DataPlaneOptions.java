@@ -22,18 +22,20 @@ import java.util.Set;
  * FULCRUM_TLS_KEY and FULCRUM_PEERS (flags win). With TLS the node id is the certificate's; --node-id may only repeat it.
  */
 record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir, Duration reportInterval,
-                        int ioThreads, Duration shutdownGrace, Optional<ControlPlaneTls> tls,
+                        int ioThreads, StopTimings stop, Optional<ControlPlaneTls> tls,
                         UdpSocketBuffers udpBuffers, Optional<InetSocketAddress> healthListen,
                         Optional<PeerGroup> peers) {
 
     static final int MAX_CONTROL_PLANES = 16;
+    static final Duration MIN_REPORT_INTERVAL = Duration.ofMillis(10);
+    static final Duration MAX_REPORT_INTERVAL = Duration.ofMinutes(1);
     static final String USAGE = "usage: fulcrum-data-plane --control-plane HOST:PORT[,HOST:PORT...] --state-dir DIR"
             + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
-            + " [--report-interval 1s] [--io-threads N] [--shutdown-grace 5s]"
+            + " [--report-interval 1s] [--io-threads N] [--stop-delay 0s] [--shutdown-grace 5s]"
             + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB] [--health-listen 127.0.0.1:9110]"
             + " [--peers ID=IP:PORT,ID=IP:PORT...]";
     private static final Set<String> FLAGS = Set.of("node-id", "control-plane", "state-dir", "report-interval",
-            "io-threads", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer",
+            "io-threads", "stop-delay", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer",
             "health-listen", "peers");
 
     static DataPlaneOptions parse(String[] args, Map<String, String> env) {
@@ -63,8 +65,11 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
         String nodeId = nodeId(flags, env, tls);
         List<String> controlPlanes = controlPlanes(required(flags, env, "control-plane", "FULCRUM_CONTROL_PLANE"));
         Path stateDir = Path.of(required(flags, env, "state-dir", "FULCRUM_STATE_DIR"));
-        Duration reportInterval = positive("--report-interval", flags.getOrDefault("report-interval", "1s"));
-        Duration grace = DurationText.parse(flags.getOrDefault("shutdown-grace", "5s"));
+        Duration reportInterval = bounded("--report-interval", flags.getOrDefault("report-interval", "1s"),
+                MIN_REPORT_INTERVAL, MAX_REPORT_INTERVAL);
+        StopTimings stop = new StopTimings(
+                bounded("--stop-delay", flags.getOrDefault("stop-delay", "0s"), Duration.ZERO, StopTimings.MAX_STOP_DELAY),
+                bounded("--shutdown-grace", flags.getOrDefault("shutdown-grace", "5s"), Duration.ZERO, StopTimings.MAX_GRACE));
         int threads = Runtime.getRuntime().availableProcessors();
         if (flags.containsKey("io-threads")) {
             try {
@@ -86,7 +91,7 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
             throw new IllegalArgumentException("--peers needs the node's TLS files (--tls-ca, --tls-cert, --tls-key):"
                     + " the nodes of a group authenticate each other with their certificates");
         }
-        return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, grace, tls, udpBuffers,
+        return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, stop, tls, udpBuffers,
                 healthListen, peers);
     }
 
@@ -188,10 +193,17 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
                 .orElseThrow(() -> new IllegalArgumentException("missing --" + flag + " (or " + variable + ")"));
     }
 
-    private static Duration positive(String flag, String text) {
-        Duration duration = DurationText.parse(text);
-        if (duration.isZero()) {
-            throw new IllegalArgumentException(flag + " must be positive");
+    /** A duration from min to max inclusive; anything else (an overflow too) is refused by the flag's name. */
+    private static Duration bounded(String flag, String text, Duration min, Duration max) {
+        Duration duration;
+        try {
+            duration = DurationText.parse(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            duration = null;
+        }
+        if (duration == null || duration.compareTo(min) < 0 || duration.compareTo(max) > 0) {
+            throw new IllegalArgumentException(flag + " '" + text + "' (expected " + DurationText.format(min.toMillis())
+                    + ".." + DurationText.format(max.toMillis()) + ", e.g. 500ms or 5s)");
         }
         return duration;
     }

@@ -157,4 +157,25 @@ class DataPlaneOptionsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> DataPlaneOptions.parse(tls("--peers", "node-8=198.18.0.12:7778,node-9=198.18.0.13:7778"), Map.of()));
     }
+
+    @Test
+    void theStopTimingsAndTheReportIntervalHaveBoundsAndDefaults() {
+        DataPlaneOptions defaults = DataPlaneOptions.parse(args("--node-id", "n"), Map.of());
+        assertEquals(StopTimings.DEFAULT, defaults.stop());
+        assertEquals(java.time.Duration.ofSeconds(1), defaults.reportInterval());
+        DataPlaneOptions given = DataPlaneOptions.parse(
+                args("--node-id", "n", "--stop-delay", "5s", "--shutdown-grace", "0s", "--report-interval", "100ms"), Map.of());
+        assertEquals(new StopTimings(java.time.Duration.ofSeconds(5), java.time.Duration.ZERO), given.stop());
+        Map<String, List<String>> refused = Map.of(
+                "stop-delay", List.of("61s", "2m", "-1s", "5", "1d", "99999999999999999999h"),
+                "shutdown-grace", List.of("11m", "1h", "x", "9223372036854775807h"),
+                "report-interval", List.of("0ms", "9ms", "2m", "1.5s"));
+        refused.forEach((flag, values) -> {
+            for (String bad : values) {
+                IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                        () -> DataPlaneOptions.parse(args("--node-id", "n", "--" + flag, bad), Map.of()), flag + " " + bad);
+                assertTrue(error.getMessage().startsWith("--" + flag + " '"), error.getMessage());
+            }
+        });
+    }
 }

@@ -50,6 +50,7 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
     private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
     private volatile Snapshot current = Snapshot.EMPTY;
     private boolean stopped;
+    private boolean draining;
 
     public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis) {
         this(group, healthListener, clockMillis, DescriptorBudget.unlimited(), UdpSocketBuffers.DEFAULT);
@@ -177,16 +178,16 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
     }
 
     public NodeStatus status() {
+        Snapshot snapshot = current;
         List<VirtualServiceStatus> statuses = new ArrayList<>();
-        for (VirtualServiceConfig config : current.virtualServices()) {
+        for (VirtualServiceConfig config : snapshot.virtualServices()) {
             VirtualService service = services.get(config.name());
             if (service != null) {
                 statuses.add(service.status());
             }
         }
-        List<java.net.InetAddress> addresses = new ArrayList<>();
-        current.virtualServices().forEach(config -> addresses.add(config.address()));
-        return new NodeStatus(current.version(), clockMillis.getAsLong(), statuses, HeldAddresses.among(addresses));
+        return new NodeStatus(snapshot.version(), clockMillis.getAsLong(), statuses,
+                HeldAddresses.among(addresses(snapshot)));
     }
 
     /**
@@ -195,7 +196,7 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
      * A node without a control plane still serves its last good configuration, so that is no reason.
      */
     public synchronized ServingState servingState() {
-        if (stopped) {
+        if (stopped || draining) {
             return ServingState.notServing("draining: the node is stopping");
         }
         if (current.version() == 0) {
@@ -214,6 +215,23 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
     /** Live client connections across every virtual service (for the shutdown grace). */
     public long activeConnections() {
         return services.values().stream().mapToLong(service -> service.counters().active()).sum();
+    }
+
+    /**
+     * The node is about to stop: from now on it reports itself not serving, so its floating addresses
+     * move to a peer, while its listeners keep accepting what still arrives here.
+     */
+    public synchronized void beginDraining() {
+        draining = true;
+    }
+
+    /** Whether this host still holds any virtual-service address (see {@link HeldAddresses}). */
+    public boolean holdsAnyAddress() {
+        return !HeldAddresses.among(addresses(current)).isEmpty();
+    }
+
+    private static List<java.net.InetAddress> addresses(Snapshot snapshot) {
+        return snapshot.virtualServices().stream().map(VirtualServiceConfig::address).toList();
     }
 
     /** Closes every listener; accepted connections keep flowing until they end or the loops stop. */

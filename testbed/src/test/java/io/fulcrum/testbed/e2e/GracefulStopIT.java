@@ -3,6 +3,7 @@ package io.fulcrum.testbed.e2e;
 import io.fulcrum.testbed.api.FulcrumApi;
 import io.fulcrum.testbed.e2e.harness.ControlPlaneProcess;
 import io.fulcrum.testbed.e2e.harness.DataPlaneNode;
+import io.fulcrum.testbed.e2e.harness.FreePorts;
 import io.fulcrum.testbed.e2e.harness.LineClient;
 import io.fulcrum.testbed.e2e.harness.NameServer;
 import io.fulcrum.testbed.e2e.harness.OneService;
@@ -18,6 +19,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -109,6 +114,64 @@ class GracefulStopIT {
             }
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    /**
+     * With {@code --stop-delay} a SIGTERM first turns the health endpoint to 503 (draining), which is what
+     * makes keepalived move the addresses, while new connections are still accepted; here the host keeps
+     * its loopback address, so the node accepts for the whole delay and only then closes its listener.
+     */
+    @Test
+    void withAStopDelayTheNodeReportsDrainingAndKeepsAcceptingForTheDelay() throws Exception {
+        Path work = Path.of("target", "e2e", "stop-delay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")))
+                .toAbsolutePath();
+        int healthPort = FreePorts.on("127.0.0.1");
+        Duration stopDelay = Duration.ofSeconds(2);
+        try (TestDatabase database = TestDatabase.create();
+             ControlPlaneProcess controlPlane = ControlPlaneProcess.start(
+                     Path.of(System.getProperty("fulcrum.controlPlane.jar")), database, work);
+             NameServer server = NameServer.start("rdp-host", "127.0.0.49");
+             DataPlaneNode node = DataPlaneNode.start(Path.of(System.getProperty("fulcrum.dataPlane.jar")), "delay-node",
+                     controlPlane.grpcTarget(), work, List.of("--stop-delay", stopDelay.toSeconds() + "s",
+                             "--shutdown-grace", "0s", "--health-listen", "127.0.0.1:" + healthPort))) {
+            InetSocketAddress target = OneService.serve(controlPlane.api(), "Sessions", server, List.of("delay-node"));
+            HttpClient http = HttpClient.newHttpClient();
+            URI health = URI.create("http://127.0.0.1:" + healthPort + "/health");
+            Poll.until("the node healthy", Duration.ofSeconds(10), () -> status(http, health) == 200);
+            assertEquals("rdp-host", LineClient.askOnce("127.0.0.150", target));
+
+            long stoppedAt = System.nanoTime();
+            node.process().terminate();
+            Poll.until("the health endpoint reports draining", Duration.ofSeconds(2), () -> status(http, health) == 503);
+            int acceptedWhileDraining = 0;
+            long refusedAfterMillis = -1;
+            for (int attempt = 0; attempt < 1_000 && refusedAfterMillis < 0; attempt++) {
+                if ("rdp-host".equals(LineClient.askQuietly("127.0.0.151", target))) {
+                    acceptedWhileDraining++;
+                } else {
+                    refusedAfterMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
+                }
+                Thread.sleep(20);
+            }
+            System.out.println("stop delay " + stopDelay.toMillis() + " ms: health 503 at once, " + acceptedWhileDraining
+                    + " new connections accepted while draining, listener closed " + refusedAfterMillis + " ms after SIGTERM");
+            assertTrue(acceptedWhileDraining > 10, "new connections accepted while draining: " + acceptedWhileDraining);
+            assertTrue(refusedAfterMillis >= stopDelay.toMillis() - 100, "closed after " + refusedAfterMillis + " ms");
+            assertEquals(0, node.process().awaitExit(Duration.ofSeconds(15)), node.process().tail(20));
+            assertEquals(1, node.process().linesContaining("still holding addresses after"), node.process().tail(20));
+        }
+    }
+
+    private static int status(HttpClient http, URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(1)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 
