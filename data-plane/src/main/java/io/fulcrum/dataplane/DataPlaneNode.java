@@ -65,7 +65,7 @@ public final class DataPlaneNode implements AutoCloseable {
         reporterRef[0] = reporter;
         this.client = new ControlPlaneClient(options.controlPlanes(),
                 options.tls().map(ControlPlaneTls::credentials).orElseGet(InsecureChannelCredentials::create),
-                new NodeIdentity(options.nodeId(), hostname(), softwareVersion()), applier, reporter::reportSoon);
+                new NodeIdentity(options.nodeId(), hostname(), softwareVersion(), options.reportInterval()), applier, reporter::reportSoon);
         clientRef[0] = client;
         this.health = options.healthListen().map(address -> new HealthEndpoint(address, runtime::servingState));
         health.ifPresent(endpoint -> LOG.log(Level.INFO, "health endpoint on http://"
@@ -96,9 +96,10 @@ public final class DataPlaneNode implements AutoCloseable {
      */
     void shutdown(StopTimings stop) {
         if (!stop.stopDelay().isZero()) {
-            runtime.beginDraining();
-            LOG.log(Level.INFO, "stopping: draining, accepting until this host holds none of its addresses (at most "
-                    + stop.stopDelay().toMillis() + "ms)");
+            int unquiesced = runtime.beginDraining();
+            LOG.log(Level.INFO, "stopping: draining; new connections wait (their SYNs are dropped, clients retry)"
+                    + " until this host holds none of its addresses (at most " + stop.stopDelay().toMillis() + "ms)"
+                    + (unquiesced > 0 ? "; " + unquiesced + " listeners could not be quiesced and keep accepting" : ""));
             long started = System.nanoTime();
             boolean released = awaitAddressesReleased(stop.stopDelay());
             LOG.log(Level.INFO, (released ? "addresses released after " : "still holding addresses after ")

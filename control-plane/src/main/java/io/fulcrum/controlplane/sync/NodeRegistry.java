@@ -47,6 +47,9 @@ public class NodeRegistry {
     private static final Logger LOG = Logger.getLogger(NodeRegistry.class);
     /** How often the instance holding a node refreshes its last_seen, and reloads the table as a safety net. */
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(5);
+    static final Duration SILENCE_CHECK_INTERVAL = Duration.ofMillis(250);
+    static final Duration MIN_SILENCE = Duration.ofSeconds(3);
+    static final Duration MAX_SILENCE = Duration.ofMinutes(5);
     /** A node another instance holds counts as connected while its row is this fresh. */
     static final Duration HELD_FRESHNESS = REFRESH_INTERVAL.multipliedBy(3);
     private static final int MAX_HOSTNAME = 253;
@@ -117,6 +120,43 @@ public class NodeRegistry {
         reloadRows();
         long period = REFRESH_INTERVAL.toMillis();
         executor.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.MILLISECONDS);
+        long silenceCheck = SILENCE_CHECK_INTERVAL.toMillis();
+        executor.scheduleWithFixedDelay(this::endSilentStreams, silenceCheck, silenceCheck, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A node reporting every {@code reportIntervalMs} that sent nothing for five of its intervals (at
+     * least {@link #MIN_SILENCE}, at most {@link #MAX_SILENCE}) has gone: its host died or was cut off
+     * behind a connection nobody closed, which TCP alone would notice only after minutes. Zero (a node
+     * that does not say) has no limit.
+     */
+    static Duration silenceLimit(long reportIntervalMs) {
+        if (reportIntervalMs <= 0) {
+            return Duration.ZERO;
+        }
+        Duration limit = Duration.ofMillis(Math.min(reportIntervalMs, MAX_SILENCE.toMillis()) * 5);
+        return limit.compareTo(MIN_SILENCE) < 0 ? MIN_SILENCE : limit.compareTo(MAX_SILENCE) > 0 ? MAX_SILENCE : limit;
+    }
+
+    // Runs on the registry's thread: ends the streams of nodes that went silent, so the views stop
+    // showing them connected (and holding their addresses) and a node that is still alive reconnects.
+    private void endSilentStreams() {
+        long now = System.nanoTime();
+        List<NodeSession> silent = new ArrayList<>();
+        synchronized (this) {
+            for (Node node : nodes.values()) {
+                if (node.session != null && node.session.silent(now)) {
+                    silent.add(node.session);
+                }
+            }
+        }
+        for (NodeSession session : silent) {
+            LOG.warnf("Node %s sent nothing for %d ms (its limit): ending its stream", session.nodeId(),
+                    session.silenceLimit().toMillis());
+            disconnect(session);
+            session.close(Status.UNAVAILABLE.withDescription("nothing received for "
+                    + session.silenceLimit().toMillis() + " ms"));
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -141,7 +181,7 @@ public class NodeRegistry {
 
     /** Registers the stream of a node that said hello, replacing an older stream of the same node. */
     NodeSession connect(NodeHello hello, StreamObserver<ControlMessage> out) {
-        NodeSession session = new NodeSession(hello.getNodeId(), out);
+        NodeSession session = new NodeSession(hello.getNodeId(), out, silenceLimit(hello.getReportIntervalMs()));
         NodeSession replaced;
         List<CompletableFuture<SyncOutcome>> done;
         synchronized (this) {

@@ -1,5 +1,7 @@
 package io.fulcrum.controlplane.sync;
 
+import java.time.Duration;
+
 import io.fulcrum.proto.v1.ControlMessage;
 import io.fulcrum.proto.v1.Snapshot;
 import io.grpc.Status;
@@ -15,12 +17,34 @@ final class NodeSession {
 
     private final String nodeId;
     private final StreamObserver<ControlMessage> out;
+    /** How long the node may send nothing before its stream is taken for dead; zero: no limit. */
+    private final Duration silenceLimit;
+    private volatile long lastHeardNanos = System.nanoTime();
     private long lastSentVersion = -1;
     private boolean closed;
 
     NodeSession(String nodeId, StreamObserver<ControlMessage> out) {
+        this(nodeId, out, Duration.ZERO);
+    }
+
+    NodeSession(String nodeId, StreamObserver<ControlMessage> out, Duration silenceLimit) {
         this.nodeId = nodeId;
         this.out = out;
+        this.silenceLimit = silenceLimit;
+    }
+
+    /** A message arrived from the node. */
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    /** Whether the node sent nothing for longer than its silence limit (never, without one). */
+    boolean silent(long nowNanos) {
+        return !silenceLimit.isZero() && nowNanos - lastHeardNanos > silenceLimit.toNanos();
+    }
+
+    Duration silenceLimit() {
+        return silenceLimit;
     }
 
     String nodeId() {

@@ -63,6 +63,7 @@ final class NodeStream implements StreamObserver<NodeMessage> {
             LOG.infof("Node %s connected (applied version %d)", session.nodeId(), message.getHello().getAppliedVersion());
             return;
         }
+        session.heard();
         switch (message.getKindCase()) {
             case ACK -> {
                 LOG.debugf("Node %s applied snapshot %d", session.nodeId(), message.getAck().getVersion());

@@ -111,6 +111,43 @@ class ConfigSyncTest {
         }
     }
 
+    /**
+     * A node that said it reports every 100 ms and then sends nothing (its host died behind a connection
+     * nobody closed) loses its stream after its silence limit, 3 s, and is shown disconnected; one that
+     * keeps reporting keeps its stream.
+     */
+    @Test
+    void aNodeThatFallsSilentLosesItsStreamAfterItsSilenceLimit() throws Exception {
+        assertEquals(Duration.ofSeconds(3), NodeRegistry.silenceLimit(100));
+        assertEquals(Duration.ofSeconds(5), NodeRegistry.silenceLimit(1_000));
+        assertEquals(Duration.ofMinutes(5), NodeRegistry.silenceLimit(Integer.MAX_VALUE));
+        assertEquals(Duration.ZERO, NodeRegistry.silenceLimit(0), "a node that does not say has no limit");
+        String silentId = uniqueName("silent");
+        String talkingId = uniqueName("talking");
+        NodeHello.Builder hello = NodeHello.newBuilder().setHostname("test-host").setReportIntervalMs(100);
+        try (NodeClient silent = NodeClient.connectWith(hello.setNodeId(silentId).build());
+             NodeClient talking = NodeClient.connectWith(hello.setNodeId(talkingId).build())) {
+            awaitConnected(silent, silentId);
+            long connectedAt = System.nanoTime();
+            Status ended = null;
+            for (int i = 0; i < 100 && ended == null; i++) {
+                talking.report(io.fulcrum.proto.v1.NodeReport.newBuilder().setSentAtUnixMs(System.currentTimeMillis()).build());
+                try {
+                    ended = silent.closed.get(100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // report again
+                }
+            }
+            long endedAfter = (System.nanoTime() - connectedAt) / 1_000_000;
+            assertEquals(Status.Code.UNAVAILABLE, ended == null ? null : ended.getCode(), "the silent node's stream");
+            assertTrue(endedAfter >= 2_900 && endedAfter < 6_000, "ended after " + endedAfter + " ms");
+            awaitDisconnected(silentId);
+            assertFalse(talking.closed.isDone(), "a node that reports keeps its stream");
+            assertEquals(Boolean.TRUE, given().get("/api/v1/nodes").jsonPath()
+                    .get("find { it.id == '" + talkingId + "' }.connected"));
+        }
+    }
+
     @Test
     void aNackedVersionIsNeverResentEvenAfterReconnecting() throws Exception {
         String nodeId = uniqueName("nacker");

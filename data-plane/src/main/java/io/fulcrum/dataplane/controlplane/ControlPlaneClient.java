@@ -124,7 +124,8 @@ public final class ControlPlaneClient implements AutoCloseable {
                 .setNodeId(identity.nodeId())
                 .setAppliedVersion(applier.appliedVersion())
                 .setHostname(identity.hostname())
-                .setSoftwareVersion(identity.softwareVersion())).build());
+                .setSoftwareVersion(identity.softwareVersion())
+                .setReportIntervalMs((int) Math.min(Integer.MAX_VALUE, identity.reportInterval().toMillis()))).build());
         LOG.log(Level.DEBUG, "opened stream to the control plane at " + targets.get(currentTarget)
                 + ", applied version " + applier.appliedVersion());
     }

@@ -219,10 +219,18 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
 
     /**
      * The node is about to stop: from now on it reports itself not serving, so its floating addresses
-     * move to a peer, while its listeners keep accepting what still arrives here.
+     * move to a peer, and its TCP listeners take no new connection without refusing one (their SYNs
+     * are dropped, so a client retries and reaches the peer once the address moved; a connection
+     * accepted here in the instant of the move would be cut off by it). Returns how many listeners
+     * could not be quiesced (they keep accepting).
      */
-    public synchronized void beginDraining() {
+    public synchronized int beginDraining() {
         draining = true;
+        int failed = 0;
+        for (VirtualService service : services.values()) {
+            failed += service.quiesceListeners();
+        }
+        return failed;
     }
 
     /** Whether this host still holds any virtual-service address (see {@link HeldAddresses}). */

@@ -99,6 +99,25 @@ final class ListenerSet {
         return true;
     }
 
+    /**
+     * Takes no new TCP connection without refusing one: their SYNs are dropped (see {@link SynDropFilter})
+     * and the clients' TCP retries them, while what was accepted goes on. UDP service sockets are left
+     * alone: they carry the live flows too. Returns how many listeners could not be quiesced.
+     */
+    int quiesce() {
+        int failed = 0;
+        for (Channel channel : channels) {
+            if (channel instanceof EpollServerSocketChannel listener && listener.isOpen()) {
+                try {
+                    SynDropFilter.attach(listener.fd().intValue());
+                } catch (RuntimeException e) {
+                    failed++;
+                }
+            }
+        }
+        return failed;
+    }
+
     /** Stops accepting; connections already accepted are left to finish. */
     void close() {
         for (Channel channel : channels) {

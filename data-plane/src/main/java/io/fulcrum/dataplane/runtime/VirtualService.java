@@ -145,6 +145,11 @@ final class VirtualService implements ProxiedService {
         return listeners != null && listeners.allOpen();
     }
 
+    /** New connections wait (their SYNs are dropped) while accepted ones go on; see {@link ListenerSet#quiesce}. */
+    int quiesceListeners() {
+        return listeners == null ? 0 : listeners.quiesce();
+    }
+
     void closeListeners() {
         if (listeners != null) {
             listeners.close();
