@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * namespace, the nodes sharing their source-IP persistence (--peers). Two floating addresses: .50
  * (Gateway, least-connections with source-IP persistence, and Web, source-hash) starts on host 1, .51
  * (Other) on host 2. Under a client load of short connections from 40 addresses and long-lived ones,
- * the active host dies (cable and processes), then its node is killed (kill -9), then stopped
+ * the active host dies (cable and processes) while the control plane is down, then a node is killed (kill -9), then stopped
  * cleanly (SIGTERM), then both nodes are restarted one at a time by rolling-restart.sh. Each time
  * the test measures how long new connections through the address failed, what a client waited at
  * most, whether each client stayed on its real server, and which long-lived connections survived.
@@ -149,8 +149,10 @@ class HaPairFailoverIT {
     void failoversKeepClientsOnTheirServerAndRollingRestartsFailNoNewConnection() throws Exception {
         List<String> figures = new ArrayList<>();
 
-        // 1. Host 1 dies: its cable and both its processes at once. Host 2 takes .50 after 3 adverts.
-        Failover hostDeath = failover("host 1 dies (cable pulled, node and keepalived kill -9)", 0, () -> {
+        // 1. With the control plane down (the clients are pinned and the pins replicated without it),
+        // host 1 dies: its cable and both its processes at once. Host 2 takes .50 after 3 adverts.
+        controlPlane.process().kill();
+        Failover hostDeath = failover("control plane down, host 1 dies (cable pulled, node and keepalived kill -9)", 0, () -> {
             network.cutOff(0);
             nodes[0].process().kill();
             keepalived[0].kill();
@@ -167,6 +169,7 @@ class HaPairFailoverIT {
         assertTrue(throughPeer.stream().allMatch(ProbeResults.LongLived::alive), "through the peer: " + throughPeer);
         figures.add("  long-lived: " + throughDead.size() + " of " + throughDead.size() + " through the dead host lost, "
                 + throughPeer.size() + " of " + throughPeer.size() + " through its peer kept");
+        controlPlane = controlPlane.restart(Path.of(System.getProperty("fulcrum.controlPlane.jar")), database, work);
         assertActiveNode(1);
         network.reconnect(0, List.of(VIP, OTHER_VIP));
         restartNode(0);
