@@ -110,6 +110,10 @@ NEEDED=("127.0.0.1:$HTTP_PORT" "127.0.0.1:$HTTPS_PORT" "127.0.0.1:$MANAGEMENT_PO
 require_free "${NEEDED[@]}"
 
 mkdir -p "$LOG_DIR" "$FULCRUM_HOME/pgdata" "$FULCRUM_HOME/nodes/$NODE_ID"
+# The previous run's logs stay as NAME.log.1 (the one before that is dropped).
+for previous in "$LOG_DIR"/*.log; do
+  [[ -e "$previous" ]] && mv -f "$previous" "$previous.1"
+done
 
 # The first admin token: made once, kept in a file only this user can read, and handed to the
 # control plane as its bootstrap token (it keeps only the hash).
@@ -166,10 +170,19 @@ start "$NODE_ID" "$LOG_DIR/$NODE_ID.log" \
 NODE_PID="$(last_pid)"
 await_line "$NODE_ID" "$NODE_PID" "$LOG_DIR/$NODE_ID.log" "fulcrum data plane node $NODE_ID started" 60
 
-log "loading deploy/examples/ras-loopback.json"
-java -cp "$TESTBED_JAR" io.fulcrum.testbed.loader.ExampleLoader \
-  --api "$API" --token-file "$TOKEN_FILE" --file deploy/examples/ras-loopback.json --await-node "$NODE_ID" 2>&1 \
-  | tee "$LOG_DIR/example-loader.log"
+# The example goes only into an empty configuration: what a user changed through the API (a drained
+# server, a service of their own) survives the next start.
+existing="$(curl -fsS -H "Authorization: Bearer $(cat "$TOKEN_FILE")" "$API/api/v1/virtual-services")" \
+  || die "cannot list the virtual services at $API"
+if [[ "$existing" =~ ^\[[[:space:]]*\]$ ]]; then
+  log "loading deploy/examples/ras-loopback.json (the configuration is empty)"
+  java -cp "$TESTBED_JAR" io.fulcrum.testbed.loader.ExampleLoader \
+    --api "$API" --token-file "$TOKEN_FILE" --file deploy/examples/ras-loopback.json --await-node "$NODE_ID" 2>&1 \
+    | tee "$LOG_DIR/example-loader.log"
+else
+  log "keeping the configuration in the database (the example loads only into an empty one; to start over,"
+  log "delete the virtual services through the API or use a new FULCRUM_HOME)"
+fi
 
 cat <<SUMMARY
 
@@ -188,7 +201,8 @@ Fulcrum is running (FULCRUM_HOME=$FULCRUM_HOME).
 
 Logs:
 $(for name in "${NAMES[@]}"; do printf '  %s\n' "$LOG_DIR/$name.log"; done)
-  $LOG_DIR/example-loader.log
+$([[ -e "$LOG_DIR/example-loader.log" ]] && printf '  %s\n' "$LOG_DIR/example-loader.log")
+  (the previous run's logs: the same names with .log.1)
 
 Try:
   curl -s http://127.0.0.10:8880/
@@ -196,7 +210,7 @@ Try:
   echo hello | socat - UDP:127.0.0.10:8443                     # UDP (socat package)
   echo hello | nc -u -w1 127.0.0.10 8443                       # UDP (netcat-openbsd package)
   AUTH="Authorization: Bearer \$(cat $TOKEN_FILE)"
-  curl -s -H "\$AUTH" $API/api/v1/overview
+  curl -s -H "\$AUTH" $API/api/v1/overview | jq .               # jq (Debian package) indents the answer
   curl -s -H "\$AUTH" $API/api/v1/nodes
   curl -s --cacert $PKI/ca.crt -H "\$AUTH" https://127.0.0.1:$HTTPS_PORT/api/v1/virtual-services
   curl -s -X PATCH -H "\$AUTH" -H 'Content-Type: application/merge-patch+json' -d '{"state":"drain"}' \\

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * deploy/local/run.sh, the one command that runs Fulcrum: it brings up everything, the RAS example answers on
- * 127.0.0.10:8880 and :8443, and TERM stops every process it started. Skipped when the example's fixed
+ * 127.0.0.10:8880 and :8443, and TERM stops every process it started. A second start keeps what was changed
+ * through the API (the example loads only into an empty configuration) and the first run's logs. Skipped when the example's fixed
  * addresses are already taken (a local Fulcrum running on this machine).
  */
 class RunScriptIT {
@@ -40,7 +41,7 @@ class RunScriptIT {
     Path home;
 
     @Test
-    void runScriptServesTheExampleAndStopsEverythingOnTerm() throws Exception {
+    void runScriptServesTheExampleStopsEverythingOnTermAndKeepsChangesAcrossStarts() throws Exception {
         assumeTrue(EXAMPLE_ENDPOINTS.stream().noneMatch(RunScriptIT::listening), "example addresses in use; skipped");
         assertTrue(Files.isRegularFile(Path.of(System.getProperty("fulcrum.controlPlane.jar")))
                 && Files.isRegularFile(Path.of(System.getProperty("fulcrum.dataPlane.jar"))),
@@ -100,10 +101,42 @@ class RunScriptIT {
             assertTrue(controlPlaneLog.contains("nodes connect with mutual TLS")
                     && controlPlaneLog.contains("Node node-1 connected"), controlPlaneLog);
 
+            // A change made through the API, which the next start must keep.
+            HttpResponse<String> drained = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                            + "/api/v1/virtual-services/RAS-Web-HTTP/real-servers/RAS_Server1"))
+                    .header("Authorization", "Bearer " + Files.readString(tokenFile).trim())
+                    .header("Content-Type", "application/merge-patch+json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"state\":\"drain\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, drained.statusCode(), drained.body());
+
             run.close();
             assertFalse(run.isAlive(), "run.sh exits on TERM");
             assertTrue(run.output().contains("stopping postgres"), run.tail(20));
         }
+        assertEverythingStopped(started);
+
+        // The second start keeps the database's configuration (the example goes only into an empty
+        // one) and the first run's logs (as .log.1).
+        try (ManagedProcess again = ManagedProcess.start("run.sh", List.of("bash", SCRIPT.toString()), env,
+                Path.of("target", "e2e", "run-script.log").toAbsolutePath())) {
+            again.awaitOutput("Ctrl-C stops everything.", Duration.ofSeconds(150));
+            started = ProcessHandle.of(again.pid()).orElseThrow().descendants().toList();
+            assertTrue(again.output().contains("keeping the configuration in the database"), again.tail(40));
+            HttpResponse<String> server = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + httpPort + "/api/v1/virtual-services/RAS-Web-HTTP/real-servers/RAS_Server1"))
+                    .header("Authorization", "Bearer " + Files.readString(home.resolve("admin.token")).trim()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, server.statusCode(), server.body());
+            assertTrue(server.body().contains("\"state\":\"drain\""), "the drain survived the restart: " + server.body());
+            assertTrue(Files.readString(home.resolve("logs").resolve("control-plane.log.1")).contains("Node node-1 connected"),
+                    "the first run's control-plane log kept");
+            again.close();
+        }
+        assertEverythingStopped(started);
+    }
+
+    private static void assertEverythingStopped(List<ProcessHandle> started) {
         for (ProcessHandle child : started) {
             assertFalse(child.isAlive(),
                     "run.sh left " + child.pid() + " " + child.info().commandLine().orElse("") + " running");
