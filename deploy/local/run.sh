@@ -11,6 +11,7 @@
 #   QUARKUS_HTTP_SSL_PORT     the same REST API over HTTPS (default 8443)
 #   QUARKUS_MANAGEMENT_PORT   health and metrics, no token (default 9000)
 #   QUARKUS_GRPC_SERVER_PORT  gRPC port for nodes on 127.0.0.1 (default 9090)
+#   FULCRUM_NODE_HEALTH_PORT  the node's health and metrics port on 127.0.0.1 (default 9110)
 #   FULCRUM_REBUILD=1   rebuild even when the jars exist
 set -euo pipefail
 
@@ -23,6 +24,7 @@ HTTP_PORT="${QUARKUS_HTTP_PORT:-8080}"
 GRPC_PORT="${QUARKUS_GRPC_SERVER_PORT:-9090}"
 HTTPS_PORT="${QUARKUS_HTTP_SSL_PORT:-8443}"
 MANAGEMENT_PORT="${QUARKUS_MANAGEMENT_PORT:-9000}"
+NODE_HEALTH_PORT="${FULCRUM_NODE_HEALTH_PORT:-9110}"
 PKI="$FULCRUM_HOME/pki"
 NODE_ID="node-1"
 LOG_DIR="$FULCRUM_HOME/logs"
@@ -90,7 +92,7 @@ require_free() {
   for endpoint in "$@"; do
     host="${endpoint%:*}"; port="${endpoint##*:}"
     if port_taken "$host" "$port"; then
-      die "$endpoint is already in use (another Fulcrum, or another program): stop it first. REST, HTTPS, management, gRPC and PostgreSQL ports can be moved with QUARKUS_HTTP_PORT, QUARKUS_HTTP_SSL_PORT, QUARKUS_MANAGEMENT_PORT, QUARKUS_GRPC_SERVER_PORT, FULCRUM_PG_PORT; the example's 127.0.0.x:8443/8880 are fixed."
+      die "$endpoint is already in use (another Fulcrum, or another program): stop it first. REST, HTTPS, management, gRPC, node health and PostgreSQL ports can be moved with QUARKUS_HTTP_PORT, QUARKUS_HTTP_SSL_PORT, QUARKUS_MANAGEMENT_PORT, QUARKUS_GRPC_SERVER_PORT, FULCRUM_NODE_HEALTH_PORT, FULCRUM_PG_PORT; the example's 127.0.0.x:8443/8880 are fixed."
     fi
   done
 }
@@ -104,7 +106,7 @@ if [[ "${FULCRUM_REBUILD:-0}" == 1 || ! -f "$CONTROL_PLANE_JAR" || ! -f "$DATA_P
   ./mvnw -B -DskipTests package
 fi
 
-NEEDED=("127.0.0.1:$HTTP_PORT" "127.0.0.1:$HTTPS_PORT" "127.0.0.1:$MANAGEMENT_PORT" "127.0.0.1:$GRPC_PORT"
+NEEDED=("127.0.0.1:$HTTP_PORT" "127.0.0.1:$HTTPS_PORT" "127.0.0.1:$MANAGEMENT_PORT" "127.0.0.1:$GRPC_PORT" "127.0.0.1:$NODE_HEALTH_PORT"
         127.0.0.10:8443 127.0.0.10:8880 127.0.0.21:8443 127.0.0.21:8880 127.0.0.22:8443 127.0.0.22:8880)
 [[ -n "${FULCRUM_DB_URL:-}" ]] || NEEDED+=("127.0.0.1:$PG_PORT")
 require_free "${NEEDED[@]}"
@@ -166,7 +168,7 @@ done
 start "$NODE_ID" "$LOG_DIR/$NODE_ID.log" \
   java @deploy/jvm/data-plane.options -jar "$DATA_PLANE_JAR" --control-plane "127.0.0.1:$GRPC_PORT" \
     --tls-ca "$PKI/ca.crt" --tls-cert "$PKI/nodes/$NODE_ID.crt" --tls-key "$PKI/nodes/$NODE_ID.key" \
-    --state-dir "$FULCRUM_HOME/nodes/$NODE_ID"
+    --state-dir "$FULCRUM_HOME/nodes/$NODE_ID" --health-listen "127.0.0.1:$NODE_HEALTH_PORT"
 NODE_PID="$(last_pid)"
 await_line "$NODE_ID" "$NODE_PID" "$LOG_DIR/$NODE_ID.log" "fulcrum data plane node $NODE_ID started" 60
 
@@ -195,6 +197,7 @@ Fulcrum is running (FULCRUM_HOME=$FULCRUM_HOME).
   gRPC for nodes          127.0.0.1:$GRPC_PORT, mutual TLS: CA $PKI/ca.crt, node certificates in $PKI/nodes/
   PostgreSQL              ${FULCRUM_DB_URL}
   data-plane node         $NODE_ID (state in $FULCRUM_HOME/nodes/$NODE_ID)
+  node health, metrics    http://127.0.0.1:$NODE_HEALTH_PORT/health, http://127.0.0.1:$NODE_HEALTH_PORT/metrics
   RAS-SG-HTTPS            127.0.0.10:8443 -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22 (port following)
   RAS-Web-HTTP            127.0.0.10:8880 -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22 (port following)
   RAS-SG-UDP              127.0.0.10:8443/udp (layer 4 SNAT) -> RAS_Server1 127.0.0.21, RAS_Server2 127.0.0.22

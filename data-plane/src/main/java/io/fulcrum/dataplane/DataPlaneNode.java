@@ -11,6 +11,7 @@ import io.fulcrum.dataplane.peers.PeerTls;
 import io.fulcrum.dataplane.peers.PersistenceReplicator;
 import io.fulcrum.dataplane.proxy.DescriptorBudget;
 import io.fulcrum.dataplane.report.HealthEndpoint;
+import io.fulcrum.dataplane.report.PrometheusText;
 import io.fulcrum.dataplane.report.StatusReporter;
 import io.fulcrum.dataplane.runtime.DataPlaneRuntime;
 import io.grpc.InsecureChannelCredentials;
@@ -67,9 +68,13 @@ public final class DataPlaneNode implements AutoCloseable {
                 options.tls().map(ControlPlaneTls::credentials).orElseGet(InsecureChannelCredentials::create),
                 new NodeIdentity(options.nodeId(), hostname(), softwareVersion(), options.reportInterval()), applier, reporter::reportSoon);
         clientRef[0] = client;
-        this.health = options.healthListen().map(address -> new HealthEndpoint(address, runtime::servingState));
+        String version = softwareVersion();
+        this.health = options.healthListen().map(address -> new HealthEndpoint(address, runtime::servingState,
+                () -> PrometheusText.render(new PrometheusText.NodeState(options.nodeId(), version, client.connected()),
+                        runtime.status())));
         health.ifPresent(endpoint -> LOG.log(Level.INFO, "health endpoint on http://"
-                + endpoint.address().getAddress().getHostAddress() + ":" + endpoint.address().getPort() + "/health"));
+                + endpoint.address().getAddress().getHostAddress() + ":" + endpoint.address().getPort()
+                + "/health, metrics on /metrics"));
     }
 
     /**

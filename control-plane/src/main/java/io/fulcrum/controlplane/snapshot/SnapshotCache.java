@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public class SnapshotCache {
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private volatile long publishedAtNanos;
 
     @Inject
     Event<SnapshotPublished> published;
@@ -25,8 +26,15 @@ public class SnapshotCache {
         return snapshot == null ? -1 : snapshot.getVersion();
     }
 
+    /** When {@code version} was published (System.nanoTime), if it is the current one; else -1. */
+    public long publishedAtNanos(long version) {
+        long at = publishedAtNanos;
+        return currentVersion() == version ? at : -1;
+    }
+
     /** Called only from the refresher's single thread, so versions are published in increasing order. */
     void publish(Snapshot snapshot) {
+        publishedAtNanos = System.nanoTime();
         current.set(snapshot);
         published.fire(new SnapshotPublished(snapshot));
     }

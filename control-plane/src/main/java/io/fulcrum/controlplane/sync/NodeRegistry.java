@@ -78,6 +78,8 @@ public class NodeRegistry {
     private final CoalescingTask reloadRows = new CoalescingTask(executor, this::reloadRows);
     private boolean databaseFailing;
     Clock clock = Clock.systemUTC();
+    /** Told how long after its publication a node applied the current version (SyncMetrics). */
+    private volatile java.util.function.LongConsumer pushLatencyNanos = nanos -> { };
 
     @Inject
     SnapshotCache cache;
@@ -230,12 +232,20 @@ public class NodeRegistry {
         writeRows.request();
     }
 
+    void reportPushLatencyTo(java.util.function.LongConsumer nanos) {
+        pushLatencyNanos = nanos;
+    }
+
     void ack(NodeSession session, long version) {
         List<CompletableFuture<SyncOutcome>> done;
         synchronized (this) {
             Node node = current(session);
             if (node == null) {
                 return;
+            }
+            long publishedAt = cache == null || version <= node.appliedVersion ? -1 : cache.publishedAtNanos(version);
+            if (publishedAt > 0) {
+                pushLatencyNanos.accept(System.nanoTime() - publishedAt);
             }
             node.appliedVersion = Math.max(node.appliedVersion, version);
             unwritten.merge(node.id, false, Boolean::logicalOr);

@@ -2,6 +2,7 @@ package io.fulcrum.controlplane.sync;
 
 import io.fulcrum.controlplane.snapshot.SnapshotCache;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,5 +31,12 @@ public class SyncMetrics {
                         .filter(node -> node.connected() && node.appliedVersion() < cache.currentVersion()).count())
                 .description("Connected nodes that have not applied the published version")
                 .register(meters);
+        Timer push = Timer.builder("fulcrum.push.latency")
+                .description("From the publication of a configuration version until a node acknowledged applying it")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(30))
+                .register(meters);
+        registry.reportPushLatencyTo(nanos -> push.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 }

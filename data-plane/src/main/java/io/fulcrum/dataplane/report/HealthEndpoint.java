@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The node's own small HTTP port (--health-listen, loopback by default): GET /health answers 200
- * while the node can carry its traffic and 503 otherwise, with the reason as text. It is the track
+ * while the node can carry its traffic and 503 otherwise, with the reason as text; GET /metrics gives
+ * the node's metrics to Prometheus ({@link PrometheusText}). /health is the track
  * script of a floating address (deploy/keepalived): a node that has no configuration, lost a
  * listener or is draining gives its addresses up to its peer. Four threads, and a request must
  * arrive within 2 s; nothing else is served.
@@ -42,12 +43,17 @@ public final class HealthEndpoint implements AutoCloseable {
     });
 
     public HealthEndpoint(InetSocketAddress address, Supplier<ServingState> state) {
+        this(address, state, () -> "");
+    }
+
+    /** Also serves {@code metrics} (Prometheus' text format) on GET /metrics. */
+    public HealthEndpoint(InetSocketAddress address, Supplier<ServingState> state, Supplier<String> metrics) {
         try {
             server = HttpServer.create(address, 16);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + address + " for the health endpoint", e);
         }
-        server.createContext("/", exchange -> answer(exchange, state));
+        server.createContext("/", exchange -> answer(exchange, state, metrics));
         server.setExecutor(thread);
         server.start();
     }
@@ -56,26 +62,32 @@ public final class HealthEndpoint implements AutoCloseable {
         return server.getAddress();
     }
 
-    private static void answer(HttpExchange exchange, Supplier<ServingState> state) throws IOException {
+    private static void answer(HttpExchange exchange, Supplier<ServingState> state, Supplier<String> metrics)
+            throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             boolean get = "GET".equals(exchange.getRequestMethod()) || "HEAD".equals(exchange.getRequestMethod());
             int status;
             String body;
-            if (!"/health".equals(path)) {
+            String contentType = "text/plain; charset=utf-8";
+            if (!"/health".equals(path) && !"/metrics".equals(path)) {
                 status = 404;
-                body = "not found: GET /health is all this port serves\n";
+                body = "not found: GET /health and GET /metrics are all this port serves\n";
             } else if (!get) {
                 status = 405;
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 body = "method not allowed\n";
+            } else if ("/metrics".equals(path)) {
+                status = 200;
+                body = metrics.get();
+                contentType = PrometheusText.CONTENT_TYPE;
             } else {
                 ServingState now = state.get();
                 status = now.serving() ? 200 : 503;
                 body = now.reason() + "\n";
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.getResponseHeaders().set("Content-Type", contentType);
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             boolean head = "HEAD".equals(exchange.getRequestMethod());
             exchange.sendResponseHeaders(status, head ? -1 : bytes.length);

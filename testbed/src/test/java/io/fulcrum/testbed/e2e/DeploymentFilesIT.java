@@ -40,16 +40,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The files of deploy/systemd and deploy/kubernetes are what their tools accept: systemd's own
- * {@code systemd-analyze verify} (and its security score), and the Kubernetes object model read
- * strictly (an unknown field fails), plus the references between the objects: every secret and key
- * a workload names exists, the probes ask the ports the processes serve, the grace periods cover a
- * node's drain.
+ * The files of deploy/ are what their tools accept: systemd's own {@code systemd-analyze verify} (and
+ * its security score) for deploy/systemd; the Kubernetes object model read strictly (an unknown field
+ * fails) for deploy/kubernetes, plus the references between the objects: every secret and key a
+ * workload names exists, the probes ask the ports the processes serve, the grace periods cover a
+ * node's drain; promtool for the alert rules of deploy/prometheus (checked, and unit-tested with
+ * series that must and must not fire them) and the queries of the dashboard in deploy/grafana.
  */
 class DeploymentFilesIT {
     private static final Path DEPLOY = Path.of(System.getProperty("fulcrum.repository", "..")).resolve("deploy")
             .toAbsolutePath().normalize();
     private static final Path SYSTEMD_ANALYZE = Path.of("/usr/bin/systemd-analyze");
+    private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "Namespace", Namespace.class, "Secret", Secret.class, "Service", Service.class,
             "Deployment", Deployment.class, "DaemonSet", DaemonSet.class, "PodDisruptionBudget", PodDisruptionBudget.class);
@@ -169,6 +171,35 @@ class DeploymentFilesIT {
         assertTrue(refused.getMessage().contains("hostNetwrok"), refused.getMessage());
     }
 
+    @Test
+    void theAlertRulesAndTheDashboardQueriesAreValidPromQlAndTheRulesFireWhenTheyShould() throws Exception {
+        assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (Debian: prometheus)");
+        Path prometheus = DEPLOY.resolve("prometheus");
+        String checked = run(PROMTOOL.toString(), "check", "rules", prometheus.resolve("fulcrum-alerts.yml").toString());
+        assertTrue(checked.contains("SUCCESS"), checked);
+        String tested = runIn(prometheus, PROMTOOL.toString(), "test", "rules", "fulcrum-alerts-test.yml");
+        assertTrue(tested.contains("SUCCESS") && !tested.contains("FAILED"), tested);
+
+        // Each query of the dashboard as a recording rule, so promtool parses it as Prometheus would.
+        JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                DEPLOY.resolve("grafana/fulcrum.json").toFile());
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        Set<Integer> ids = new java.util.HashSet<>();
+        int queries = 0;
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertTrue(ids.add(panel.path("id").asInt()), "panel id " + panel.path("id") + " twice");
+            assertTrue(panel.path("gridPos").has("w") && panel.path("targets").size() > 0, panel.path("title").asText());
+            for (JsonNode target : panel.path("targets")) {
+                rules.append("      - record: dashboard:query").append(queries++).append("\n        expr: ")
+                        .append(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(target.path("expr").asText()))
+                        .append('\n');
+            }
+        }
+        Path asRules = Files.writeString(Files.createTempDirectory("dashboard").resolve("queries.yml"), rules.toString());
+        String parsed = run(PROMTOOL.toString(), "check", "rules", asRules.toString());
+        assertTrue(parsed.contains("SUCCESS: " + queries + " rules found"), parsed);
+    }
+
     /** Every document of a YAML file as its Kubernetes object; a field the model does not know fails. */
     private static List<HasMetadata> read(String yaml, String name) throws IOException {
         YAMLMapper mapper = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -249,7 +280,11 @@ class DeploymentFilesIT {
 
     /** What the command printed (stdout and stderr); fails if it does not end. */
     private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return runIn(Path.of("."), command);
+    }
+
+    private static String runIn(Path directory, String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
         if (command.length > 1 && command[1].equals("security")) {

@@ -49,13 +49,15 @@ class RunScriptIT {
         int httpPort = FreePorts.on("127.0.0.1");
         int httpsPort = FreePorts.on("127.0.0.1");
         int managementPort = FreePorts.on("127.0.0.1");
+        int nodeHealthPort = FreePorts.on("127.0.0.1");
         Map<String, String> env = Map.of(
                 "FULCRUM_HOME", home.toString(),
                 "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
                 "QUARKUS_HTTP_SSL_PORT", Integer.toString(httpsPort),
                 "QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort),
                 "QUARKUS_GRPC_SERVER_PORT", Integer.toString(FreePorts.on("127.0.0.1")),
-                "FULCRUM_PG_PORT", Integer.toString(FreePorts.on("127.0.0.1")));
+                "FULCRUM_PG_PORT", Integer.toString(FreePorts.on("127.0.0.1")),
+                "FULCRUM_NODE_HEALTH_PORT", Integer.toString(nodeHealthPort));
 
         List<ProcessHandle> started;
         try (ManagedProcess run = ManagedProcess.start("run.sh", List.of("bash", SCRIPT.toString()), env,
@@ -96,6 +98,11 @@ class RunScriptIT {
                     HttpResponse.BodyHandlers.ofString()).statusCode());
             assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                     + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            // The node's own port: health for keepalived, metrics for Prometheus.
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodeHealthPort + "/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertTrue(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodeHealthPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("fulcrum_virtual_service_connections_total{virtual_service=\"RAS-Web-HTTP\"}"));
             // The node reached the control plane over mutual TLS, under the id of its certificate.
             String controlPlaneLog = Files.readString(home.resolve("logs").resolve("control-plane.log"));
             assertTrue(controlPlaneLog.contains("nodes connect with mutual TLS")
