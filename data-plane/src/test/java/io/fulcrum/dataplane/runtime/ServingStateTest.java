@@ -56,7 +56,8 @@ class ServingStateTest {
             assertEquals(503, draining.statusCode());
             assertTrue(draining.body().startsWith("draining"), draining.body());
 
-            assertEquals(404, get(URI.create("http://127.0.0.1:" + endpoint.address().getPort() + "/metrics")).statusCode());
+            assertEquals(404, get(URI.create("http://127.0.0.1:" + endpoint.address().getPort() + "/status")).statusCode());
+            assertEquals(200, get(URI.create("http://127.0.0.1:" + endpoint.address().getPort() + "/metrics")).statusCode());
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(health).POST(HttpRequest.BodyPublishers.noBody())
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
