@@ -26,6 +26,11 @@ public final class DataPlaneMain {
             System.err.println("fulcrum data plane: native epoll is not available: " + Epoll.unavailabilityCause());
             System.exit(1);
         }
+        if (options.jsonLogs()) {
+            for (java.util.logging.Handler handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+                handler.setFormatter(new JsonLogFormatter(options.nodeId()));
+            }
+        }
         if (java.util.logging.LogManager.getLogManager() instanceof NodeLogManager) {
             NodeLogManager.keepHandlersUntilHalt();
         }
@@ -40,7 +45,12 @@ public final class DataPlaneMain {
             Runtime.getRuntime().halt(0);
         }, "fulcrum-shutdown"));
         node.start();
-        System.out.println("fulcrum data plane node " + options.nodeId() + " started");
+        String started = "fulcrum data plane node " + options.nodeId() + " started";
+        if (options.jsonLogs()) {
+            java.util.logging.Logger.getLogger(DataPlaneMain.class.getName()).info(started);
+        } else {
+            System.out.println(started);
+        }
         System.out.flush();
         stopped.await();
     }

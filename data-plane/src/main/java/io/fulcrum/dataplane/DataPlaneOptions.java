@@ -19,12 +19,12 @@ import java.util.Set;
 /**
  * Command-line settings of a node; --node-id, --control-plane, --state-dir and the TLS files may also
  * come from FULCRUM_NODE_ID, FULCRUM_CONTROL_PLANE, FULCRUM_STATE_DIR, FULCRUM_TLS_CA, FULCRUM_TLS_CERT,
- * FULCRUM_TLS_KEY and FULCRUM_PEERS (flags win). With TLS the node id is the certificate's; --node-id may only repeat it.
+ * FULCRUM_TLS_KEY, FULCRUM_PEERS and FULCRUM_LOG_FORMAT (flags win). With TLS the node id is the certificate's; --node-id may only repeat it.
  */
 record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir, Duration reportInterval,
                         int ioThreads, StopTimings stop, Optional<ControlPlaneTls> tls,
                         UdpSocketBuffers udpBuffers, Optional<InetSocketAddress> healthListen,
-                        Optional<PeerGroup> peers) {
+                        Optional<PeerGroup> peers, boolean jsonLogs) {
 
     static final int MAX_CONTROL_PLANES = 16;
     static final Duration MIN_REPORT_INTERVAL = Duration.ofMillis(10);
@@ -33,10 +33,10 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
             + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
             + " [--report-interval 1s] [--io-threads N] [--stop-delay 0s] [--shutdown-grace 5s]"
             + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB] [--health-listen 127.0.0.1:9110]"
-            + " [--peers ID=IP:PORT,ID=IP:PORT...]";
+            + " [--peers ID=IP:PORT,ID=IP:PORT...] [--log-format text|json]";
     private static final Set<String> FLAGS = Set.of("node-id", "control-plane", "state-dir", "report-interval",
             "io-threads", "stop-delay", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer",
-            "health-listen", "peers");
+            "health-listen", "peers", "log-format");
 
     static DataPlaneOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
@@ -91,8 +91,12 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
             throw new IllegalArgumentException("--peers needs the node's TLS files (--tls-ca, --tls-cert, --tls-key):"
                     + " the nodes of a group authenticate each other with their certificates");
         }
+        String logFormat = optional(flags, env, "log-format", "FULCRUM_LOG_FORMAT").orElse("text");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            throw new IllegalArgumentException("--log-format '" + logFormat + "' (expected text or json)");
+        }
         return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, stop, tls, udpBuffers,
-                healthListen, peers);
+                healthListen, peers, logFormat.equals("json"));
     }
 
     /** An IP literal and a port (0: any free one); a name would need a resolver at start. */

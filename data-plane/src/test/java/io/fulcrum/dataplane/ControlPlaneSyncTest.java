@@ -143,7 +143,8 @@ class ControlPlaneSyncTest {
     private DataPlaneNode startNode() {
         DataPlaneOptions options = new DataPlaneOptions("node-t", java.util.List.of("127.0.0.1:" + controlPort), stateDir,
                 Duration.ofMillis(100), 2, new StopTimings(Duration.ZERO, Duration.ofSeconds(1)), java.util.Optional.empty(),
-                io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers.DEFAULT, java.util.Optional.empty(), java.util.Optional.empty());
+                io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers.DEFAULT, java.util.Optional.empty(), java.util.Optional.empty(),
+                false);
         DataPlaneNode started = new DataPlaneNode(options);
         started.start();
         return started;

@@ -1,5 +1,13 @@
 package io.fulcrum.controlplane.config;
 
-/** Fired inside a writing transaction; observers use TransactionPhase.AFTER_SUCCESS to see only commits. */
-public record ConfigCommitted(long version) {
+import java.util.List;
+
+/**
+ * Fired inside a writing transaction; observers use TransactionPhase.AFTER_SUCCESS to see only commits.
+ * Names who made the version and what it changed.
+ */
+public record ConfigCommitted(long version, String principal, List<Change> changes) {
+    public ConfigCommitted {
+        changes = List.copyOf(changes);
+    }
 }

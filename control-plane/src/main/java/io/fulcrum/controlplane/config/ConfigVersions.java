@@ -79,7 +79,7 @@ public class ConfigVersions {
         // Rows now carry a version the session did not write; keep the session from overwriting
         // it should anything flush again before commit.
         session.clear();
-        committed.fire(new ConfigCommitted(version));
+        committed.fire(new ConfigCommitted(version, principal.name(), changes));
         return version;
     }
 
