@@ -190,6 +190,7 @@ cat <<SUMMARY
 
 Fulcrum is running (FULCRUM_HOME=$FULCRUM_HOME).
 
+  System Overview page    $API/ui/ (sign in with the admin token below)
   REST API + Swagger UI   $API/q/swagger-ui (plain HTTP answers loopback clients only)
   REST API over HTTPS     https://127.0.0.1:$HTTPS_PORT (curl --cacert $PKI/ca.crt ...)
   admin token             $TOKEN_FILE (send it as: -H "Authorization: Bearer \$(cat $TOKEN_FILE)")

@@ -102,7 +102,7 @@ class OpenApiDocumentTest {
     static ApiRoutes routes() {
         return ApiRoutes.of(List.of(VirtualServiceResource.class, RealServerResource.class,
                 ConfigDocumentResource.class, OverviewResource.class, AuditResource.class,
-                io.fulcrum.controlplane.security.TokenResource.class));
+                io.fulcrum.controlplane.security.TokenResource.class, io.fulcrum.controlplane.security.SessionResource.class));
     }
 
     @Test
