@@ -124,29 +124,22 @@ public final class DataPlaneNode implements AutoCloseable {
     }
 
     private boolean awaitAddressesReleased(Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (runtime.holdsAnyAddress()) {
-            if (System.nanoTime() >= deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
+        return awaitUntil(() -> !runtime.holdsAnyAddress(), within, 50);
     }
 
     private boolean awaitNoConnections(Duration within) {
+        return awaitUntil(() -> runtime.activeConnections() == 0, within, 20);
+    }
+
+    /** Polls {@code done} every {@code pollMillis} until it holds (true) or {@code within} has passed (false). */
+    private static boolean awaitUntil(java.util.function.BooleanSupplier done, Duration within, long pollMillis) {
         long deadline = System.nanoTime() + within.toNanos();
-        while (runtime.activeConnections() > 0) {
+        while (!done.getAsBoolean()) {
             if (System.nanoTime() >= deadline) {
                 return false;
             }
             try {
-                Thread.sleep(20);
+                Thread.sleep(pollMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

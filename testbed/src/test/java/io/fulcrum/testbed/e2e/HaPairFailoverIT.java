@@ -29,7 +29,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,10 +81,7 @@ class HaPairFailoverIT {
         run(pkiCommand);
         database = TestDatabase.create();
         controlPlane = ControlPlaneProcess.start(Path.of(System.getProperty("fulcrum.controlPlane.jar")), database,
-                work, Map.of(
-                        "FULCRUM_TLS_CERT", pki.resolve("control-plane.crt").toString(),
-                        "FULCRUM_TLS_KEY", pki.resolve("control-plane.key").toString(),
-                        "FULCRUM_NODE_CA", pki.resolve("ca.crt").toString()));
+                work, ControlPlaneProcess.tlsSettings(pki));
         network = PairNetwork.create("fh");
 
         // The control plane stays on this host's loopback; the nodes reach it at 198.18.0.1:9090 through

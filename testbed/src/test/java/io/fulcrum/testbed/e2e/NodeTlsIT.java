@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,10 +50,8 @@ class NodeTlsIT {
         Path dataPlaneJar = Path.of(System.getProperty("fulcrum.dataPlane.jar"));
 
         try (TestDatabase database = TestDatabase.create();
-             ControlPlaneProcess controlPlane = ControlPlaneProcess.start(controlPlaneJar, database, work, Map.of(
-                     "FULCRUM_TLS_CERT", pki.resolve("control-plane.crt").toString(),
-                     "FULCRUM_TLS_KEY", pki.resolve("control-plane.key").toString(),
-                     "FULCRUM_NODE_CA", pki.resolve("ca.crt").toString()));
+             ControlPlaneProcess controlPlane = ControlPlaneProcess.start(controlPlaneJar, database, work,
+                     ControlPlaneProcess.tlsSettings(pki));
              NameServer server = NameServer.start("tls", "127.0.0.39")) {
             FulcrumApi api = controlPlane.api();
             NodeSync sync = new NodeSync(api);

@@ -69,10 +69,7 @@ class PersistenceAcrossNodesIT {
         assertEquals(0, script.exitValue(), output);
         database = TestDatabase.create();
         controlPlane = ControlPlaneProcess.start(Path.of(System.getProperty("fulcrum.controlPlane.jar")), database,
-                work, Map.of(
-                        "FULCRUM_TLS_CERT", pki.resolve("control-plane.crt").toString(),
-                        "FULCRUM_TLS_KEY", pki.resolve("control-plane.key").toString(),
-                        "FULCRUM_NODE_CA", pki.resolve("ca.crt").toString()));
+                work, ControlPlaneProcess.tlsSettings(pki));
         first = NameServer.start("first", "127.0.0.81");
         second = NameServer.start("second", "127.0.0.82");
         peers = NODE_A + "=127.0.0.1:" + FreePorts.on("127.0.0.1") + "," + NODE_B + "=127.0.0.1:"

@@ -49,6 +49,17 @@ public final class ControlPlaneProcess implements AutoCloseable {
         return start(jar, database, logDir, httpPort, grpcPort, settings);
     }
 
+    /**
+     * The settings that make the control plane serve HTTPS and mutual TLS to nodes with the files
+     * deploy/local/pki.sh made under {@code pki}.
+     */
+    public static Map<String, String> tlsSettings(Path pki) {
+        return Map.of(
+                "FULCRUM_TLS_CERT", pki.resolve("control-plane.crt").toString(),
+                "FULCRUM_TLS_KEY", pki.resolve("control-plane.key").toString(),
+                "FULCRUM_NODE_CA", pki.resolve("ca.crt").toString());
+    }
+
     /** The admin token every test process of the control plane starts with (its bootstrap token). */
     public static final String ADMIN_TOKEN = "fulcrum_e2e-admin-" + java.util.UUID.randomUUID().toString().replace("-", "");
 
