@@ -29,6 +29,7 @@ public final class RealServer {
     private final LongAdder connectFailures = new LongAdder();
     private final LongAdder datagramsIn = new LongAdder();
     private final LongAdder datagramsOut = new LongAdder();
+    private final io.fulcrum.dataplane.health.CheckDurations checkDurations = new io.fulcrum.dataplane.health.CheckDurations();
 
     private final PassiveFailures passive = new PassiveFailures();
     private volatile Consumer<String> ejector;
@@ -119,6 +120,11 @@ public final class RealServer {
     public void datagramOut(int bytes) {
         datagramsOut.increment();
         bytesOut.add(bytes);
+    }
+
+    /** How long its health checks took. */
+    public io.fulcrum.dataplane.health.CheckDurations checkDurations() {
+        return checkDurations;
     }
 
     public long datagramsIn() {

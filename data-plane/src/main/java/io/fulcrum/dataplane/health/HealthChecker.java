@@ -145,11 +145,15 @@ public final class HealthChecker {
                     scheduleNext(config);
                     return;
                 }
+                long startedAt = System.nanoTime();
                 probe(config.type()).check(loop, target(config), config).addListener(done -> {
                     if (stopped) {
                         return;
                     }
                     ProbeResult result = (ProbeResult) done.getNow();
+                    if (!result.local()) {
+                        server.checkDurations().record(System.nanoTime() - startedAt);
+                    }
                     HealthCheckConfig current = settings.get();
                     if (result.local()) {
                         // The node's own shortage says nothing about the server: shown, not counted.

@@ -9,6 +9,7 @@ public final class ServiceCounters {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder retries = new LongAdder();
     private final LongAdder fallback = new LongAdder();
     private final LongAdder datagramsIn = new LongAdder();
     private final LongAdder datagramsOut = new LongAdder();
@@ -35,6 +36,15 @@ public final class ServiceCounters {
 
     public void refused() {
         refused.increment();
+    }
+
+    /** A connection tried another real server after a connect failed. */
+    public void retried() {
+        retries.increment();
+    }
+
+    public long retries() {
+        return retries.sum();
     }
 
     public void fallbackUsed() {

@@ -1,5 +1,6 @@
 package io.fulcrum.dataplane.report;
 
+import io.fulcrum.dataplane.health.CheckDurations;
 import io.fulcrum.dataplane.health.Health;
 
 import java.util.ArrayList;
@@ -55,6 +56,9 @@ public final class PrometheusText {
         sample("fulcrum_virtual_service_refused_connections_total", "counter",
                 "Connections refused at a limit (maxConnections, the descriptor budget, no server able to take it)",
                 l, vs.refusedConnections());
+        sample("fulcrum_virtual_service_retries_total", "counter",
+                "Connections that tried another real server after a connect failed (the client saw no failure)",
+                l, vs.retries());
         sample("fulcrum_virtual_service_fallback_connections_total", "counter",
                 "Connections sent to the fallback server", l, vs.fallbackConnections());
         sample("fulcrum_virtual_service_persistence_entries", "gauge", "Entries of the source-IP persistence table",
@@ -91,9 +95,26 @@ public final class PrometheusText {
                         labels("virtual_service", vs.name(), "real_server", rs.label(),
                                 "state", state.name().toLowerCase(java.util.Locale.ROOT)), rs.health() == state ? 1 : 0);
             }
+            histogram("fulcrum_real_server_health_check_duration_seconds",
+                    "How long the real server's health checks took (to an answer, a refusal or the timeout)",
+                    vs.name(), rs.label(), rs.checkDurations());
             sample("fulcrum_real_server_health_changed_timestamp_seconds", "gauge",
                     "When the real server's health last changed (Unix time)", r, rs.healthChangedAtMillis() / 1000.0);
         }
+    }
+
+    private void histogram(String name, String help, String virtualService, String realServer,
+                           CheckDurations.Snapshot durations) {
+        Family family = families.computeIfAbsent(name, n -> new Family(n, "histogram", help));
+        for (int i = 0; i < CheckDurations.BOUNDS.length; i++) {
+            family.samples.add(name + "_bucket" + labels("virtual_service", virtualService, "real_server", realServer,
+                    "le", Double.toString(CheckDurations.BOUNDS[i])) + " " + durations.cumulative()[i]);
+        }
+        String series = labels("virtual_service", virtualService, "real_server", realServer);
+        family.samples.add(name + "_bucket" + labels("virtual_service", virtualService, "real_server", realServer, "le", "+Inf")
+                + " " + durations.count());
+        family.samples.add(name + "_sum" + series + " " + durations.sumSeconds());
+        family.samples.add(name + "_count" + series + " " + durations.count());
     }
 
     private void sample(String name, String type, String help, String labels, double value) {

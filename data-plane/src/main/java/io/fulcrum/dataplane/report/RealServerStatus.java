@@ -1,5 +1,7 @@
 package io.fulcrum.dataplane.report;
 
+import io.fulcrum.dataplane.health.CheckDurations;
+
 import io.fulcrum.dataplane.health.Health;
 
 /** Observed state and counters of one real server at one instant. */
@@ -14,5 +16,6 @@ public record RealServerStatus(
         long bytesOut,
         long connectFailures,
         long datagramsIn,
-        long datagramsOut) {
+        long datagramsOut,
+        CheckDurations.Snapshot checkDurations) {
 }

@@ -10,6 +10,7 @@ public record VirtualServiceStatus(
         long bytesIn,
         long bytesOut,
         long refusedConnections,
+        long retries,
         long fallbackConnections,
         DatagramStatus datagrams,
         long persistenceEntries,

@@ -172,10 +172,10 @@ final class VirtualService implements ProxiedService {
         for (RealServer s : selector.servers()) {
             servers.add(new RealServerStatus(s.label(), s.health(), s.healthReason(), s.healthChangedAtMillis(),
                     s.activeConnections(), s.totalConnections(), s.bytesIn(), s.bytesOut(), s.connectFailures(),
-                    s.datagramsIn(), s.datagramsOut()));
+                    s.datagramsIn(), s.datagramsOut(), s.checkDurations().snapshot()));
         }
         return new VirtualServiceStatus(config.name(), counters.active(), counters.total(), counters.bytesIn(),
-                counters.bytesOut(), counters.refusedConnections(), counters.fallbackConnections(),
+                counters.bytesOut(), counters.refusedConnections(), counters.retries(), counters.fallbackConnections(),
                 new DatagramStatus(counters.datagramsIn(), counters.datagramsOut(),
                         counters.droppedDatagrams() + udp.kernelDrops(),
                         counters.droppedFlows(), counters.repinnedFlows()), selector.persistence().size(), servers);

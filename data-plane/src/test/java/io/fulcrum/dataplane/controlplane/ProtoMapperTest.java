@@ -181,8 +181,9 @@ class ProtoMapperTest {
     @Test
     void datagramCountersAreReported() {
         var server = new io.fulcrum.dataplane.report.RealServerStatus("rs1",
-                io.fulcrum.dataplane.health.Health.UP, "echo reply", 1, 2, 3, 4, 5, 0, 6, 7);
-        var service = new io.fulcrum.dataplane.report.VirtualServiceStatus("udp", 2, 3, 4, 5, 0, 0,
+                io.fulcrum.dataplane.health.Health.UP, "echo reply", 1, 2, 3, 4, 5, 0, 6, 7,
+                io.fulcrum.dataplane.health.CheckDurations.Snapshot.EMPTY);
+        var service = new io.fulcrum.dataplane.report.VirtualServiceStatus("udp", 2, 3, 4, 5, 0, 0, 0,
                 new io.fulcrum.dataplane.report.DatagramStatus(10, 11, 12, 13, 14), 15, List.of(server));
         var report = ProtoMapper.toReport(new io.fulcrum.dataplane.report.NodeStatus(1, 2, List.of(service),
                 List.of("127.0.0.10")));

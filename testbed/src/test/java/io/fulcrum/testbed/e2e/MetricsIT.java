@@ -100,6 +100,14 @@ class MetricsIT {
             assertEquals(1.0, nodeMetrics.get("fulcrum_real_server_health{virtual_service=\"MetricsTcp\",real_server=\"line-host\",state=\"up\"}"));
             assertEquals(0.0, nodeMetrics.get("fulcrum_real_server_health{virtual_service=\"MetricsTcp\",real_server=\"line-host\",state=\"down\"}"));
             assertEquals(0.0, nodeMetrics.get("fulcrum_real_server_connect_failures_total" + tcpReal));
+            assertEquals(0.0, nodeMetrics.get("fulcrum_virtual_service_retries_total" + tcpService));
+            double checks = nodeMetrics.get("fulcrum_real_server_health_check_duration_seconds_count" + tcpReal);
+            assertTrue(checks >= 1, "health checks timed: " + checks);
+            assertEquals(checks, nodeMetrics.get("fulcrum_real_server_health_check_duration_seconds_bucket"
+                    + "{virtual_service=\"MetricsTcp\",real_server=\"line-host\",le=\"+Inf\"}"));
+            assertTrue(nodeMetrics.get("fulcrum_real_server_health_check_duration_seconds_bucket"
+                    + "{virtual_service=\"MetricsTcp\",real_server=\"line-host\",le=\"0.1\"}") >= 1,
+                    "a connect check on loopback answers within 100 ms");
             assertEquals(10.0, nodeMetrics.get("fulcrum_virtual_service_received_datagrams_total" + udpLabels));
             assertEquals(10.0, nodeMetrics.get("fulcrum_virtual_service_sent_datagrams_total" + udpLabels));
             assertEquals(10.0, nodeMetrics.get("fulcrum_virtual_service_connections" + udpLabels), "live UDP flows");

@@ -55,6 +55,9 @@ final class UpstreamConnector {
             tryFallback();
             return;
         }
+        if (!tried.isEmpty()) {
+            service.counters().retried();
+        }
         tried.add(server);
         InetSocketAddress target = target(server.config().address(), server.config().port());
         connect(target).addListener((ChannelFuture future) -> {
