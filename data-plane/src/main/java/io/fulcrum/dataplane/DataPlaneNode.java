@@ -94,10 +94,10 @@ public final class DataPlaneNode implements AutoCloseable {
     }
 
     /**
-     * Reports itself draining and keeps accepting while the host still holds one of its addresses (at
-     * most the stop delay), then stops accepting, gives live connections up to the grace period to end
-     * on their own, then ends the rest in order (FIN both ways, at most {@link #FINISH_LINGER} for the
-     * answers) and stops.
+     * With a stop delay: reports itself draining and drops new SYNs (clients retry) while the host still
+     * holds one of its addresses, at most the delay. Then stops accepting, gives live connections up to
+     * the grace period to end on their own, ends the rest in order (FIN both ways, at most
+     * {@link #FINISH_LINGER} for the answers) and stops.
      */
     void shutdown(StopTimings stop) {
         if (!stop.stopDelay().isZero()) {

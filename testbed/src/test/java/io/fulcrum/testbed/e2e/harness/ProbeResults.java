@@ -116,10 +116,10 @@ public final class ProbeResults {
     }
 
     /**
-     * Of the sources of {@code label} answered both before the fault and after {@code settledAt}, how
-     * many were answered by the same real server each time: {kept, seen}.
+     * Of the sources of {@code label} answered both before and after the fault, how many were answered
+     * by the same real server each time: {kept, seen}.
      */
-    public long[] keptOnTheirServer(String label, long faultAt, long settledAt) {
+    public long[] keptOnTheirServer(String label, long faultAt) {
         Map<String, String> before = new HashMap<>();
         Map<String, Boolean> same = new HashMap<>();
         for (Attempt attempt : attempts(label)) {
@@ -128,7 +128,7 @@ public final class ProbeResults {
             }
         }
         for (Attempt attempt : attempts(label)) {
-            if (attempt.ok() && attempt.start() >= settledAt && before.containsKey(attempt.source())) {
+            if (attempt.ok() && attempt.start() >= faultAt && before.containsKey(attempt.source())) {
                 same.merge(attempt.source(), Objects.equals(before.get(attempt.source()), attempt.server()),
                         Boolean::logicalAnd);
             }
