@@ -139,6 +139,10 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
             }
             ListenerSet listeners = bound.get(config.name());
             if (listeners != null) {
+                if (draining) {
+                    // A snapshot that arrives during the stop delay must not reopen the door.
+                    listeners.quiesce();
+                }
                 service.replaceListeners(listeners);
             }
             services.put(config.name(), service);
