@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark on loopback: direct, HAProxy, nginx (stream) and Fulcrum (buffered relay and
-# splice relay), then the Fulcrum control plane. One command; prints one markdown table and writes it
-# to bench/results/<UTC date>.md. Every process it starts is stopped by PID on exit.
+# Side-by-side benchmark on loopback: direct, HAProxy, nginx (stream) and Fulcrum, in three layouts of
+# this machine's two cores, then the Fulcrum control plane. One command; prints markdown tables and
+# writes them to bench/results/<UTC date>.md. Every process it starts is stopped by PID on exit.
+#
+# Layouts (BENCH_LAYOUTS, default "alone shared two"):
+#   alone   the proxy alone on core 1 with one worker; load generators and real servers on core 0
+#   shared  the proxy shares core 1 with the real servers, one worker; load generators on core 0
+#   two     every proxy with two workers/threads, nothing pinned (the scaling row)
 #
 # Settings (environment):
 #   BENCH_SECONDS  length of each measured run (default 4)      BENCH_REPS  repetitions (default 3)
-#   BENCH_WARMUP   warm-up seconds before each proxy (default 5; lets the JIT compile Fulcrum's hot path)
+#   BENCH_WARMUP   warm-up seconds per path before the measured runs (default 5; the JIT's warm-up)
+#   BENCH_FIRST    seconds measured right after a start, per path (default 10)
 #   BENCH_IDLE     idle connections for the memory figure (default 9000)
 #   FULCRUM_DATA_PLANE_JAR / FULCRUM_CONTROL_PLANE_DIR / FULCRUM_TESTBED_JAR  use other builds
 #   BENCH_SKIP_APT=1  do not apt-get install (tools already present)
-#   BENCH_TARGETS  which proxies to measure (default "direct haproxy nginx fulcrum fulcrum-splice")
-#   BENCH_FIGURES  which data-path figures (default "rr close bulk udp idle")
+#   BENCH_TARGETS  which proxies to measure (default "direct haproxy nginx fulcrum")
+#   BENCH_FIGURES  which figures (default "first idle rr close bulk udp udpidle"; "two" measures
+#                  only rr, close and udp)
 #   BENCH_CONTROL_PLANE=0  skip the control-plane figures (1,000 services, REST write -> applied)
 #   BENCH_CP_WARMUP_WRITES  unmeasured REST writes before the 100 measured ones (default 50)
 #   A partial run still writes a table; only a full run belongs in the README.
@@ -20,20 +27,20 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+source "$REPO_ROOT/deploy/local/java.sh"
 SECONDS_PER_RUN="${BENCH_SECONDS:-4}"
 REPS="${BENCH_REPS:-3}"
 WARMUP="${BENCH_WARMUP:-5}"
+FIRST="${BENCH_FIRST:-10}"
 IDLE_CONNECTIONS="${BENCH_IDLE:-9000}"
-TARGETS="${BENCH_TARGETS-direct haproxy nginx fulcrum fulcrum-splice}"
-FIGURES="${BENCH_FIGURES-rr close bulk udp idle}"
+LAYOUTS="${BENCH_LAYOUTS-alone shared two}"
+TARGETS="${BENCH_TARGETS-direct haproxy nginx fulcrum}"
+FIGURES="${BENCH_FIGURES-first idle rr close bulk udp udpidle}"
 CONTROL_PLANE="${BENCH_CONTROL_PLANE:-1}"
 CP_WARMUP_WRITES="${BENCH_CP_WARMUP_WRITES:-50}"
 STAMP="$(date -u +%Y-%m-%dT%H%M%SZ)"
 WORK="$BENCH_DIR/work/$STAMP"
-RAW="$WORK/raw"
 RESULT="$BENCH_DIR/results/$STAMP.md"
-LOADGEN_CORE=0
-PROXY_CORE=1
 PG_PORT=15499
 API_PORT=18080
 GRPC_PORT=19090
@@ -41,17 +48,25 @@ API="http://127.0.0.1:$API_PORT"
 # The control plane's bootstrap admin token for this run only; every API call sends it.
 BENCH_TOKEN="fulcrum_bench-$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 AUTH="Authorization: Bearer $BENCH_TOKEN"
+# UDP load: 64 flows each keeping 4 datagrams in flight (latency-sensitive, not bulk);
+# UDP idle: one datagram at a time, 1 ms apart, so every process on the path sleeps in between.
+UDP_FLOWS=64 UDP_WINDOW=4 UDP_PINGS=3000 UDP_PING_INTERVAL_US=1000
 
 # Loopback layout: real servers on 127.0.1.x, one listen address per proxy, clients from 127.0.2.x.
 RS1=127.0.1.1 RS2=127.0.1.2
-declare -A LISTEN=([direct]=$RS1 [haproxy]=127.0.0.51 [nginx]=127.0.0.52 [fulcrum]=127.0.0.50 [fulcrum-splice]=127.0.0.50)
-declare -A HTTP_PORT=([direct]=8081 [haproxy]=8080 [nginx]=8080 [fulcrum]=8080 [fulcrum-splice]=8080)
-declare -A BULK_PORT=([direct]=5201 [haproxy]=5201 [nginx]=5201 [fulcrum]=5201 [fulcrum-splice]=5201)
-declare -A UDP_PORT=([direct]=7001 [nginx]=7000 [fulcrum]=7000 [fulcrum-splice]=7000)
+declare -A LISTEN=([direct]=$RS1 [haproxy]=127.0.0.51 [nginx]=127.0.0.52 [fulcrum]=127.0.0.50)
+declare -A HTTP_PORT=([direct]=8081 [haproxy]=8080 [nginx]=8080 [fulcrum]=8080)
+declare -A BULK_PORT=([direct]=5201 [haproxy]=5201 [nginx]=5201 [fulcrum]=5201)
+declare -A UDP_PORT=([direct]=7001 [nginx]=7000 [fulcrum]=7000)
 
-# JVM flags for the data-plane node: the deployment's (deploy/jvm/data-plane.options, explained in
-# deploy/README.md), sized to the one core it gets here.
-NODE_JVM_FLAGS=("@$REPO_ROOT/deploy/jvm/data-plane.options" -XX:ActiveProcessorCount=1)
+# Per layout: the cores of the load generators, the real servers and the proxy, and the proxy's workers.
+declare -A LOAD_CORES=([alone]=0 [shared]=0 [two]=0,1)
+declare -A BACKEND_CORES=([alone]=0 [shared]=1 [two]=0,1)
+declare -A PROXY_CORES=([alone]=1 [shared]=1 [two]=0,1)
+declare -A WORKERS=([alone]=1 [shared]=1 [two]=2)
+without() { local word out=(); for word in $2; do [[ "$word" == "$1" ]] || out+=("$word"); done; echo "${out[*]}"; }
+# The memory figure is the same in every layout: taken once, with the proxy alone on its core.
+declare -A LAYOUT_FIGURES=([alone]="$FIGURES" [shared]="$(without idle "$FIGURES")" [two]="rr close udp")
 
 PIDS=() NAMES=()
 log() { printf '[bench] %s\n' "$*" >&2; }
@@ -78,21 +93,27 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start NAME CORE COMMAND...: runs the command pinned to CORE, output to $WORK/NAME.log.
+# start NAME CORES COMMAND...: runs the command pinned to CORES, output to $WORK/NAME.log.
 start() {
-  local name="$1" core="$2"; shift 2
-  taskset -c "$core" "$@" >"$WORK/$name.log" 2>&1 &
+  local name="$1" cores="$2"; shift 2
+  taskset -c "$cores" "$@" >"$WORK/$name.log" 2>&1 &
   PIDS+=("$!") NAMES+=("$name")
-  log "started $name (pid $!) on core $core"
+  log "started $name (pid $!) on cores $cores"
 }
 pid_of() { local i; for i in "${!NAMES[@]}"; do if [[ "${NAMES[$i]}" == "$1" ]]; then echo "${PIDS[$i]}"; fi; done; }
-forget() { local i; for i in "${!NAMES[@]}"; do if [[ "${NAMES[$i]}" == "$1" ]]; then stop_pid "${PIDS[$i]}"; fi; done; }
+forget() { # forget NAME: stops the process and drops it from the list
+  local i
+  for i in "${!NAMES[@]}"; do
+    if [[ "${NAMES[$i]}" == "$1" ]]; then stop_pid "${PIDS[$i]}"; unset 'PIDS[i]' 'NAMES[i]'; fi
+  done
+  PIDS=("${PIDS[@]}") NAMES=("${NAMES[@]}")
+}
 
 await() { # await DESCRIPTION SECONDS COMMAND...: poll until the command succeeds
   local what="$1" deadline=$((SECONDS + $2)); shift 2
   until "$@" >/dev/null 2>&1; do
     (( SECONDS < deadline )) || die "$what not ready within the deadline; logs in $WORK"
-    sleep 0.2
+    sleep 0.1
   done
 }
 listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -144,12 +165,12 @@ build_fulcrum() {
 
 build_tools() {
   local tool
-  for tool in udpecho udpload idleconns; do
+  for tool in udpecho udpload udpping idleconns; do
     gcc -O2 -o "$WORK/$tool" "$BENCH_DIR/tools/$tool.c"
   done
 }
 
-start_backends() {
+start_backends() { # start_backends CORES
   mkdir -p "$WORK/nginx-backend/logs"
   cat >"$WORK/nginx-backend/nginx.conf" <<EOF
 worker_processes 1;
@@ -169,18 +190,19 @@ http {
   }
 }
 EOF
-  start backend-http $LOADGEN_CORE nginx -p "$WORK/nginx-backend" -c "$WORK/nginx-backend/nginx.conf" -g 'daemon off;'
-  start backend-iperf3 $LOADGEN_CORE iperf3 -s -B $RS1 -p 5201
-  start backend-udp1 $LOADGEN_CORE "$WORK/udpecho" $RS1 7001
-  start backend-udp2 $LOADGEN_CORE "$WORK/udpecho" $RS2 7001
+  start backend-http "$1" nginx -p "$WORK/nginx-backend" -c "$WORK/nginx-backend/nginx.conf" -g 'daemon off;'
+  start backend-iperf3 "$1" iperf3 -s -B $RS1 -p 5201
+  start backend-udp1 "$1" "$WORK/udpecho" $RS1 7001
+  start backend-udp2 "$1" "$WORK/udpecho" $RS2 7001
   await "HTTP real servers" 10 listening $RS1 8081
   await "iperf3 server" 10 listening $RS1 5201
 }
+stop_backends() { forget backend-http; forget backend-iperf3; forget backend-udp1; forget backend-udp2; }
 
-start_haproxy() {
+start_haproxy() { # start_haproxy CORES THREADS
   cat >"$WORK/haproxy.cfg" <<EOF
 global
-  nbthread 1
+  nbthread $2
   maxconn 9800
 defaults
   mode tcp
@@ -202,15 +224,15 @@ frontend bulk_in
 backend bulk_servers
   server rs1 $RS1:5201
 EOF
-  start haproxy $PROXY_CORE haproxy -db -f "$WORK/haproxy.cfg"
+  start haproxy "$1" haproxy -db -f "$WORK/haproxy.cfg"
   await "HAProxy" 10 listening "${LISTEN[haproxy]}" 8080
 }
 
-start_nginx_proxy() {
+start_nginx_proxy() { # start_nginx_proxy CORES WORKERS
   mkdir -p "$WORK/nginx-proxy/logs"
   cat >"$WORK/nginx-proxy/nginx.conf" <<EOF
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
-worker_processes 1;
+worker_processes $2;
 worker_rlimit_nofile 20000;
 pid $WORK/nginx-proxy/nginx.pid;
 error_log $WORK/nginx-proxy/logs/error.log;
@@ -219,33 +241,36 @@ stream {
   upstream http_servers { least_conn; server $RS1:8081; server $RS2:8081; }
   upstream bulk_servers { server $RS1:5201; }
   upstream udp_servers { least_conn; server $RS1:7001; server $RS2:7001; }
-  server { listen ${LISTEN[nginx]}:8080; proxy_pass http_servers; }
+  server { listen ${LISTEN[nginx]}:8080 reuseport; proxy_pass http_servers; }
   server { listen ${LISTEN[nginx]}:5201; proxy_pass bulk_servers; }
   # The same 4 MiB socket buffers Fulcrum gives its UDP service sockets.
-  server { listen ${LISTEN[nginx]}:7000 udp rcvbuf=4m sndbuf=4m; proxy_pass udp_servers; proxy_timeout 10s; }
+  server { listen ${LISTEN[nginx]}:7000 udp reuseport rcvbuf=4m sndbuf=4m; proxy_pass udp_servers; proxy_timeout 10s; }
 }
 EOF
-  start nginx-proxy $PROXY_CORE nginx -p "$WORK/nginx-proxy" -c "$WORK/nginx-proxy/nginx.conf" -g 'daemon off;'
+  start nginx-proxy "$1" nginx -p "$WORK/nginx-proxy" -c "$WORK/nginx-proxy/nginx.conf" -g 'daemon off;'
   await "nginx proxy" 10 listening "${LISTEN[nginx]}" 8080
 }
 
 start_control_plane() {
-  start postgres $LOADGEN_CORE java -cp "$WORK/jars/testbed/testbed.jar" io.fulcrum.testbed.postgres.EmbeddedPostgresMain \
+  start postgres 0 java -cp "$WORK/jars/testbed/testbed.jar" io.fulcrum.testbed.postgres.EmbeddedPostgresMain \
     --data-dir "$WORK/pgdata" --port $PG_PORT
   await "PostgreSQL" 120 grep -q "postgres ready" "$WORK/postgres.log"
-  start control-plane $LOADGEN_CORE env FULCRUM_BOOTSTRAP_TOKEN="$BENCH_TOKEN" FULCRUM_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fulcrum" \
+  start control-plane 0 env FULCRUM_BOOTSTRAP_TOKEN="$BENCH_TOKEN" FULCRUM_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/fulcrum" \
     FULCRUM_DB_USER=postgres FULCRUM_DB_PASSWORD=postgres QUARKUS_HTTP_PORT=$API_PORT QUARKUS_GRPC_SERVER_PORT=$GRPC_PORT \
     java "@$REPO_ROOT/deploy/jvm/control-plane.options" -jar "$WORK/jars/control-plane/quarkus-run.jar"
   await "control plane" 90 curl -sf -H "$AUTH" "$API/api/v1/overview"
 }
 
-# start_node NAME SPLICE: one data-plane node on the proxy core with one I/O thread.
+# start_node CORES THREADS: one data-plane node with the deployment's JVM flags (deploy/jvm/data-plane.options,
+# explained in deploy/README.md), sized to the cores it gets here. It serves its cached configuration
+# at once when it has one (every start after the first).
 start_node() {
   mkdir -p "$WORK/node-state"
   # shellcheck disable=SC2086 # extra flags are meant to split into words
-  start "$1" $PROXY_CORE java "${NODE_JVM_FLAGS[@]}" ${FULCRUM_NODE_EXTRA_FLAGS:-} -Dfulcrum.splice="$2" -jar "$WORK/jars/data-plane/data-plane.jar" \
-    --node-id bench-node --control-plane 127.0.0.1:$GRPC_PORT --state-dir "$WORK/node-state" --io-threads 1
-  await "data-plane node" 30 grep -q "started" "$WORK/$1.log"
+  start fulcrum-node "$1" java "@$REPO_ROOT/deploy/jvm/data-plane.options" -XX:ActiveProcessorCount="$2" \
+    ${FULCRUM_NODE_EXTRA_FLAGS:-} -jar "$WORK/jars/data-plane/data-plane.jar" \
+    --node-id bench-node --control-plane 127.0.0.1:$GRPC_PORT --state-dir "$WORK/node-state" --io-threads "$2"
+  await "data-plane node" 30 grep -q "started" "$WORK/fulcrum-node.log"
 }
 
 node_applied() { # node_applied VERSION: the node acknowledged at least VERSION
@@ -257,10 +282,10 @@ sys.exit(0 if any(n.get("id") == "bench-node" and n.get("connected") and (n.get(
 
 config_version() { curl -sf -H "$AUTH" "$API/api/v1/overview" | python3 -c 'import json,sys; print(json.load(sys.stdin)["configVersion"])'; }
 
-fulcrum_services() { # fulcrum_services WITH_UDP: the declarative document equivalent to the proxies' configs
-  python3 - "$1" "${LISTEN[fulcrum]}" "$RS1" "$RS2" <<'EOF'
+fulcrum_services() { # the declarative document equivalent to the proxies' configurations
+  python3 - "${LISTEN[fulcrum]}" "$RS1" "$RS2" <<'EOF'
 import json, sys
-with_udp, vip, rs1, rs2 = sys.argv[1] == "1", sys.argv[2], sys.argv[3], sys.argv[4]
+vip, rs1, rs2 = sys.argv[1], sys.argv[2], sys.argv[3]
 services = [
   {"name": "bench-http", "address": vip, "ports": [8080], "protocol": "tcp", "layer": 7,
    "algorithm": "weighted-least-connections", "persistence": {"mode": "source-ip", "timeout": "6m"},
@@ -268,100 +293,133 @@ services = [
    "realServers": [{"label": "rs1", "address": rs1, "port": 8081}, {"label": "rs2", "address": rs2, "port": 8081}]},
   {"name": "bench-bulk", "address": vip, "ports": [5201], "protocol": "tcp", "layer": 7,
    "healthCheck": {"type": "none"}, "realServers": [{"label": "rs1", "address": rs1, "port": 5201}]},
-]
-if with_udp:
-  services.append({"name": "bench-udp", "address": vip, "ports": [7000], "protocol": "udp", "layer": 4,
+  {"name": "bench-udp", "address": vip, "ports": [7000], "protocol": "udp", "layer": 4,
    "algorithm": "weighted-least-connections", "healthCheck": {"type": "none"},
-   "realServers": [{"label": "rs1", "address": rs1, "port": 7001}, {"label": "rs2", "address": rs2, "port": 7001}]})
+   "realServers": [{"label": "rs1", "address": rs1, "port": 7001}, {"label": "rs2", "address": rs2, "port": 7001}]},
+]
 print(json.dumps({"virtualServices": services}))
 EOF
 }
 
-# Configures Fulcrum through the REST API only. UDP is tried first; a node that refuses it (not
-# built yet) NACKs the whole snapshot, so then the TCP services are applied alone.
+# Configures Fulcrum through the REST API only.
 configure_fulcrum() {
-  local status
-  FULCRUM_UDP=0
-  fulcrum_services 1 >"$WORK/fulcrum-config.json"
-  status=$(curl -s -H "$AUTH" -o "$WORK/fulcrum-config.out" -D "$WORK/fulcrum-config.hdr" -w '%{http_code}' -X PUT \
-           -H 'Content-Type: application/json' --data @"$WORK/fulcrum-config.json" "$API/api/v1/config?wait=10s")
-  if [[ "$status" == 200 ]] && grep -qi '^Fulcrum-Sync: applied' "$WORK/fulcrum-config.hdr"; then
-    FULCRUM_UDP=1
-  else
-    log "Fulcrum did not apply the UDP service (HTTP $status, $(grep -i '^Fulcrum-Sync' "$WORK/fulcrum-config.hdr" | tr -d '\r')); TCP only"
-    fulcrum_services 0 >"$WORK/fulcrum-config.json"
-    curl -sf -H "$AUTH" -o /dev/null -X PUT -H 'Content-Type: application/json' --data @"$WORK/fulcrum-config.json" \
-         "$API/api/v1/config?wait=10s" || die "Fulcrum refused the TCP configuration"
-  fi
+  fulcrum_services >"$WORK/fulcrum-config.json"
+  curl -sf -H "$AUTH" -o /dev/null -X PUT -H 'Content-Type: application/json' --data @"$WORK/fulcrum-config.json" \
+       "$API/api/v1/config?wait=10s" || die "Fulcrum refused the configuration"
   await "Fulcrum node applying the configuration" 20 node_applied "$(config_version)"
   await "Fulcrum listener" 10 listening "${LISTEN[fulcrum]}" 8080
 }
 
+# --- the proxies of one layout ---
+
+start_proxy() { # start_proxy TARGET LAYOUT
+  local cores="${PROXY_CORES[$2]}" workers="${WORKERS[$2]}"
+  case "$1" in
+    haproxy) start_haproxy "$cores" "$workers" ;;
+    nginx) start_nginx_proxy "$cores" "$workers" ;;
+    fulcrum) start_node "$cores" "$workers"; await "Fulcrum listener" 30 listening "${LISTEN[fulcrum]}" 8080 ;;
+    *) ;;
+  esac
+}
+stop_proxy() {
+  case "$1" in
+    haproxy) forget haproxy ;;
+    nginx) forget nginx-proxy ;;
+    fulcrum) forget fulcrum-node ;;
+    *) ;;
+  esac
+}
+restart_proxy() { stop_proxy "$1"; start_proxy "$1" "$2"; }
+
+proxy_pids() { # every process of the proxy whose CPU counts (nginx: its workers, children of the master)
+  case "$1" in
+    haproxy) pid_of haproxy ;;
+    nginx) pgrep -P "$(pid_of nginx-proxy)" ;;
+    fulcrum) pid_of fulcrum-node ;;
+    *) ;;
+  esac
+}
+
 # --- measurements: raw outputs go to $RAW/<target>.<figure>.<rep>, summarize.py reads them ---
 
-wrk_run() { # wrk_run TARGET FIGURE CONNECTIONS SECONDS [wrk args]
-  local target="$1" figure="$2" conns="$3" secs="$4"; shift 4
-  taskset -c $LOADGEN_CORE wrk -t1 -c"$conns" -d"${secs}s" --latency "$@" \
+wrk_run() { # wrk_run TARGET CONNECTIONS SECONDS [wrk args]
+  local target="$1" conns="$2" secs="$3"; shift 3
+  taskset -c "$LOAD" wrk -t"${WORKERS[$LAYOUT]}" -c"$conns" -d"${secs}s" --latency "$@" \
     "http://${LISTEN[$target]}:${HTTP_PORT[$target]}/"
+}
+udp_run() { # udp_run TARGET SECONDS
+  timeout $(($2 + 10)) taskset -c "$LOAD" "$WORK/udpload" "${LISTEN[$1]}" "${UDP_PORT[$1]}" $UDP_FLOWS $UDP_WINDOW "$2" || true
+}
+bulk_run() { # bulk_run TARGET STREAMS
+  taskset -c "$LOAD" iperf3 -c "${LISTEN[$1]}" -p "${BULK_PORT[$1]}" -t "$((SECONDS_PER_RUN + 1))" -O 1 -P "$2" -J || true
 }
 
 wants() { [[ " $2 " == *" $1 "* ]]; } # wants WORD LIST
+has_udp() { [[ -n "${UDP_PORT[$1]:-}" ]]; }
 
-# Proxy CPU time (user + system clock ticks) around a run, so the table can show CPU per request:
-# what a proxy would sustain per core if the load generator's core were not the limit.
-cpu_ticks() { if [[ -n "$1" && -r "/proc/$1/stat" ]]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
-with_cpu() { # with_cpu PID OUTFILE COMMAND...: runs the command, writes "ticks N hz N" to OUTFILE
-  local pid="$1" out="$2" before; shift 2
-  before=$(cpu_ticks "$pid")
-  "$@"
-  echo "ticks $(( $(cpu_ticks "$pid") - before )) hz $(getconf CLK_TCK)" >"$out"
+# Proxy CPU time (user + system clock ticks of every process of the proxy) around a run, so the
+# tables can show CPU per unit of work.
+cpu_ticks() {
+  local pid total=0
+  for pid in "$@"; do
+    if [[ -r "/proc/$pid/stat" ]]; then total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); fi
+  done
+  echo "$total"
+}
+measured() { # measured TARGET NAME COMMAND...: output to $RAW/TARGET.NAME, proxy CPU to $RAW/TARGET.cpu-NAME
+  local target="$1" name="$2" before pids; shift 2
+  pids="$(proxy_pids "$target" | tr '\n' ' ')"
+  # shellcheck disable=SC2086 # one PID per word
+  before=$(cpu_ticks $pids)
+  "$@" >"$RAW/$target.$name"
+  # shellcheck disable=SC2086
+  echo "ticks $(( $(cpu_ticks $pids) - before )) hz $(getconf CLK_TCK)" >"$RAW/$target.cpu-$name"
+}
+
+# The first BENCH_FIRST seconds of each path after a start, without warm-up: what a restarted
+# proxy gives (for Fulcrum, before the JIT has compiled its hot paths).
+measure_first() {
+  local target="$1"
+  restart_proxy "$target" "$LAYOUT"
+  measured "$target" first-rr64.1 wrk_run "$target" 64 "$FIRST"
+  restart_proxy "$target" "$LAYOUT"
+  measured "$target" first-close.1 wrk_run "$target" 64 "$FIRST" -H 'Connection: close'
+  if has_udp "$target"; then
+    restart_proxy "$target" "$LAYOUT"
+    measured "$target" first-udp.1 udp_run "$target" "$FIRST"
+  fi
 }
 
 measure_target() {
-  local target="$1" rep pid
-  log "measuring $target"
-  pid="$(proxy_pid "$target")"
-  # Warm-up of every path about to be measured (relay, connection setup, UDP), so the JIT has
-  # compiled Fulcrum's before measuring; run for every target so all are treated alike.
-  wrk_run "$target" warmup 64 "$WARMUP" >/dev/null
-  if wants close "$FIGURES"; then wrk_run "$target" warmup 64 "$WARMUP" -H 'Connection: close' >/dev/null; fi
-  if wants udp "$FIGURES" && [[ -n "${UDP_PORT[$target]:-}" ]] && { [[ "$target" != fulcrum* ]] || (( FULCRUM_UDP )); }; then
-    timeout $((WARMUP + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
-      256 4 "$WARMUP" >/dev/null || true
-  fi
+  local target="$1" figures="${LAYOUT_FIGURES[$LAYOUT]}" rep
+  log "measuring $target ($LAYOUT)"
+  # The proxy was just started: the memory figure is taken from a fresh process.
+  if wants idle "$figures" && [[ "$target" != direct ]]; then measure_idle "$target"; fi
+  if wants first "$figures" && [[ "$target" != direct ]]; then measure_first "$target"; fi
+  # Warm-up of every path about to be measured, for every target alike (Fulcrum's JIT).
+  wrk_run "$target" 64 "$WARMUP" >/dev/null
+  if wants close "$figures"; then wrk_run "$target" 64 "$WARMUP" -H 'Connection: close' >/dev/null; fi
+  if wants udp "$figures" && has_udp "$target"; then udp_run "$target" "$WARMUP" >/dev/null; fi
   for rep in $(seq 1 "$REPS"); do
-    if wants rr "$FIGURES"; then
-      wrk_run "$target" rr64 64 "$SECONDS_PER_RUN" >"$RAW/$target.rr64.$rep"
-      wrk_run "$target" rr256 256 "$SECONDS_PER_RUN" >"$RAW/$target.rr256.$rep"
+    if wants rr "$figures"; then
+      measured "$target" "rr64.$rep" wrk_run "$target" 64 "$SECONDS_PER_RUN"
+      measured "$target" "rr256.$rep" wrk_run "$target" 256 "$SECONDS_PER_RUN"
     fi
-    if wants close "$FIGURES"; then
-      with_cpu "$pid" "$RAW/$target.cpuclose.$rep" \
-        wrk_run "$target" close 64 "$SECONDS_PER_RUN" -H 'Connection: close' >"$RAW/$target.close.$rep"
+    if wants close "$figures"; then
+      measured "$target" "close.$rep" wrk_run "$target" 64 "$SECONDS_PER_RUN" -H 'Connection: close'
     fi
-    if wants bulk "$FIGURES"; then
-      taskset -c $LOADGEN_CORE iperf3 -c "${LISTEN[$target]}" -p "${BULK_PORT[$target]}" -t "$((SECONDS_PER_RUN + 1))" \
-        -O 1 -P 1 -J >"$RAW/$target.bulk1.$rep" || true
-      taskset -c $LOADGEN_CORE iperf3 -c "${LISTEN[$target]}" -p "${BULK_PORT[$target]}" -t "$((SECONDS_PER_RUN + 1))" \
-        -O 1 -P 4 -J >"$RAW/$target.bulk4.$rep" || true
+    if wants bulk "$figures"; then
+      measured "$target" "bulk1.$rep" bulk_run "$target" 1
+      measured "$target" "bulk4.$rep" bulk_run "$target" 4
     fi
-    if wants udp "$FIGURES" && [[ -n "${UDP_PORT[$target]:-}" ]] && { [[ "$target" != fulcrum* ]] || (( FULCRUM_UDP )); }; then
-      with_cpu "$pid" "$RAW/$target.cpuudp.$rep" \
-        timeout $((SECONDS_PER_RUN + 10)) taskset -c $LOADGEN_CORE "$WORK/udpload" "${LISTEN[$target]}" "${UDP_PORT[$target]}" \
-        256 4 "$SECONDS_PER_RUN" >"$RAW/$target.udp.$rep" || true
+    if wants udp "$figures" && has_udp "$target"; then
+      measured "$target" "udp.$rep" udp_run "$target" "$SECONDS_PER_RUN"
+    fi
+    if wants udpidle "$figures" && has_udp "$target"; then
+      taskset -c "$LOAD" "$WORK/udpping" "${LISTEN[$target]}" "${UDP_PORT[$target]}" $UDP_PINGS $UDP_PING_INTERVAL_US \
+        >"$RAW/$target.udpidle.$rep" || true
     fi
   done
-  if wants idle "$FIGURES" && [[ -n "$pid" ]]; then measure_idle "$target" "$pid"; fi
-  return 0
-}
-
-proxy_pid() {
-  case "$1" in
-    haproxy) pid_of haproxy ;;
-    nginx) pgrep -P "$(pid_of nginx-proxy)" | head -1 ;;   # the worker, child of the master we started
-    fulcrum) pid_of fulcrum-node ;;
-    fulcrum-splice) pid_of fulcrum-node-splice ;;
-    *) ;;
-  esac
 }
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
@@ -369,22 +427,25 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 # Live Java heap of a Fulcrum node in KB, after a full collection (so garbage does not count).
 heap_kb() {
   jcmd "$1" GC.run >/dev/null 2>&1 || { echo 0; return; }
-  jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); sum += v } } END { print sum + 0 }'
+  # One line per generation ("DefNew total 19712K, used 3870K ...", "Tenured ..."; Java 17: "def new generation ...").
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/^[^ ].*total [0-9]+K, used/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); sum += v } } END { print sum + 0 }'
 }
 
-measure_idle() { # RSS growth of the proxy process while IDLE_CONNECTIONS idle connections are open through it
-  local target="$1" pid="$2" before after holder connected heap_before=0 heap_after=0
+measure_idle() { # RSS growth of the freshly started proxy while IDLE_CONNECTIONS idle connections are open through it
+  local target="$1" pid before after holder connected heap_before=0 heap_after=0
+  pid="$(proxy_pids "$target" | head -1)"
+  [[ -n "$pid" ]] || return 0
   # For Fulcrum also the live heap, collected first: RSS alone misses objects placed in heap pages
-  # the earlier tests already touched.
-  if [[ "$target" == fulcrum* ]]; then heap_before=$(heap_kb "$pid"); fi
+  # that were already touched.
+  if [[ "$target" == fulcrum ]]; then heap_before=$(heap_kb "$pid"); fi
   before=$(rss_kb "$pid")
-  taskset -c $LOADGEN_CORE "$WORK/idleconns" "${LISTEN[$target]}" "${HTTP_PORT[$target]}" "$IDLE_CONNECTIONS" 6 8 \
+  taskset -c "$LOAD" "$WORK/idleconns" "${LISTEN[$target]}" "${HTTP_PORT[$target]}" "$IDLE_CONNECTIONS" 6 8 \
     >"$WORK/idle-$target.out" 2>&1 &
   holder=$!
   await "idle connections through $target" 40 grep -q connected "$WORK/idle-$target.out"
   sleep 1 # let the proxy finish its upstream connects before reading RSS (the holder keeps them 8 s)
   after=$(rss_kb "$pid")
-  if [[ "$target" == fulcrum* ]]; then heap_after=$(heap_kb "$pid"); fi
+  if [[ "$target" == fulcrum ]]; then heap_after=$(heap_kb "$pid"); fi
   connected=$(awk '/connected/ {print $2}' "$WORK/idle-$target.out")
   echo "before_kb $before after_kb $after connections $connected heap_before_kb $heap_before heap_after_kb $heap_after" \
     >"$RAW/$target.idle.1"
@@ -393,6 +454,7 @@ measure_idle() { # RSS growth of the proxy process while IDLE_CONNECTIONS idle c
 
 measure_control_plane() {
   log "control plane: 1,000 virtual services x 10 real servers"
+  RAW="$WORK/raw/control-plane"; mkdir -p "$RAW"
   python3 - >"$WORK/big-config.json" <<'EOF'
 import json
 services = []
@@ -440,36 +502,46 @@ patch_weight() { # patch_weight SERVICE LABEL WEIGHT: prints curl's time_total; 
     "$API/api/v1/virtual-services/$1/real-servers/$2?wait=5s"
 }
 
+# One layout: real servers and proxies started on its cores, every target measured, all stopped again.
+run_layout() {
+  LAYOUT="$1" LOAD="${LOAD_CORES[$1]}" RAW="$WORK/raw/$1"
+  mkdir -p "$RAW"
+  log "layout $LAYOUT: load on cores $LOAD, real servers on ${BACKEND_CORES[$1]}, proxies on ${PROXY_CORES[$1]} with ${WORKERS[$1]} worker(s)"
+  start_backends "${BACKEND_CORES[$1]}"
+  local target
+  for target in $TARGETS; do
+    start_proxy "$target" "$LAYOUT"
+    measure_target "$target"
+    stop_proxy "$target"
+  done
+  stop_backends
+}
+
 main() {
-  mkdir -p "$RAW" "$BENCH_DIR/results"
+  mkdir -p "$WORK/raw" "$BENCH_DIR/results"
   ulimit -n 20000 2>/dev/null || true
-  (( $(nproc) >= 2 )) || die "needs at least 2 cores (proxy on core $PROXY_CORE, load on core $LOADGEN_CORE)"
+  (( $(nproc) >= 2 )) || die "needs at least 2 cores"
   require_free
   install_tools
   build_fulcrum
   build_tools
-  start_backends
-  if wants haproxy "$TARGETS"; then start_haproxy; fi
-  if wants nginx "$TARGETS"; then start_nginx_proxy; fi
   start_control_plane
-  start_node fulcrum-node false
-  configure_fulcrum
-
-  local target
-  for target in $TARGETS; do
-    if [[ "$target" == fulcrum-splice ]]; then
-      forget fulcrum-node
-      start_node fulcrum-node-splice true
-      await "Fulcrum node (splice) serving" 30 listening "${LISTEN[fulcrum]}" 8080
-    fi
-    measure_target "$target"
-  done
-  if (( CONTROL_PLANE )); then measure_control_plane; fi
-
-  python3 "$BENCH_DIR/summarize.py" "$RAW" "$STAMP" "$SECONDS_PER_RUN" "$REPS" "$WARMUP" "$IDLE_CONNECTIONS" \
-    "$FULCRUM_UDP" >"$RESULT"
+  if wants fulcrum "$TARGETS" || (( CONTROL_PLANE )); then
+    # The first start takes the configuration from the control plane; later starts serve it from the cache.
+    start_node 1 1
+    configure_fulcrum
+    stop_proxy fulcrum
+  fi
+  local layout
+  for layout in $LAYOUTS; do run_layout "$layout"; done
+  if (( CONTROL_PLANE )); then
+    start_node 1 1
+    measure_control_plane
+  fi
+  python3 "$BENCH_DIR/summarize.py" "$WORK/raw" "$STAMP" "$SECONDS_PER_RUN" "$REPS" "$WARMUP" "$IDLE_CONNECTIONS" \
+    "$FIRST" "$JAVA_HOME" >"$RESULT"
   cat "$RESULT"
-  log "written to $RESULT (raw outputs in $RAW)"
+  log "written to $RESULT (raw outputs in $WORK/raw)"
 }
 
 main "$@"

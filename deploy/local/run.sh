@@ -97,7 +97,8 @@ require_free() {
   done
 }
 
-command -v java >/dev/null || die "java (17 or newer) is not on PATH"
+# Java 25 (the node's socket calls need it): see java.sh for how it is found.
+source "$REPO_ROOT/deploy/local/java.sh"
 command -v curl >/dev/null || die "curl is not on PATH"
 command -v openssl >/dev/null || die "openssl is not on PATH (Debian: apt-get install openssl); it makes the local certificates"
 

@@ -19,19 +19,19 @@ final class RecentTokens {
 
     static final Duration TRUSTED_FOR = Duration.ofMinutes(15);
 
-    private record Entry(ApiTokens.Holder holder, Instant expiresAt, Instant checkedAt) {
+    private record Check(ApiTokens.Holder holder, Instant expiresAt, Instant checkedAt) {
     }
 
     // Least recently used first; at most as many as there may be tokens.
-    private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, Check> entries = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Check> eldest) {
             return size() > Limits.TOKENS;
         }
     };
 
     synchronized void checked(String hash, ApiTokens.Holder holder, Instant expiresAt, Instant now) {
-        entries.put(hash, new Entry(holder, expiresAt, now));
+        entries.put(hash, new Check(holder, expiresAt, now));
     }
 
     synchronized void refused(String hash) {
@@ -45,7 +45,7 @@ final class RecentTokens {
 
     /** The holder a recent check found for this hash, if it may still be trusted at {@code now}. */
     synchronized Optional<ApiTokens.Holder> whileDatabaseIsDown(String hash, Instant now) {
-        Entry entry = entries.get(hash);
+        Check entry = entries.get(hash);
         if (entry == null || entry.checkedAt().plus(TRUSTED_FOR).isBefore(now)
                 || (entry.expiresAt() != null && !entry.expiresAt().isAfter(now))) {
             return Optional.empty();

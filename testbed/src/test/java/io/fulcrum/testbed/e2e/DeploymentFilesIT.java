@@ -52,6 +52,8 @@ class DeploymentFilesIT {
             .toAbsolutePath().normalize();
     private static final Path SYSTEMD_ANALYZE = Path.of("/usr/bin/systemd-analyze");
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
+    /** Where the units expect Java 25 (README, "Production install"). */
+    private static final String INSTALLED_JAVA = "/opt/fulcrum/jdk/bin/java";
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "Namespace", Namespace.class, "Secret", Secret.class, "Service", Service.class,
             "Deployment", Deployment.class, "DaemonSet", DaemonSet.class, "PodDisruptionBudget", PodDisruptionBudget.class);
@@ -63,8 +65,8 @@ class DeploymentFilesIT {
         for (String unit : List.of("fulcrum-data-plane.service", "fulcrum-control-plane.service")) {
             String text = Files.readString(DEPLOY.resolve("systemd").resolve(unit));
             // verify checks that ExecStart's program exists; where Java lives elsewhere, point it there.
-            if (!Files.isExecutable(Path.of("/usr/bin/java"))) {
-                text = text.replace("/usr/bin/java", ManagedProcess.java());
+            if (!Files.isExecutable(Path.of(INSTALLED_JAVA))) {
+                text = text.replace(INSTALLED_JAVA, ManagedProcess.java());
             }
             Path copy = Files.writeString(units.resolve(unit), text);
             assertEquals("", run(SYSTEMD_ANALYZE.toString(), "verify", copy.toString()), "systemd-analyze verify " + unit);

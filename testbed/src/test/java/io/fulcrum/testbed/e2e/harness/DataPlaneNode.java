@@ -12,6 +12,8 @@ import java.util.Map;
 public final class DataPlaneNode implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Path JVM_OPTIONS = Path.of(System.getProperty("fulcrum.repository", ".."))
+            .resolve("deploy/jvm/data-plane.options").toAbsolutePath().normalize();
 
     private final String id;
     private final ManagedProcess process;
@@ -40,7 +42,8 @@ public final class DataPlaneNode implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         List<String> command = new java.util.ArrayList<>(runUnder);
-        command.addAll(List.of(ManagedProcess.java(), "-Xmx256m", "-jar", jar.toString(),
+        // The deployment's JVM options (deploy/jvm/data-plane.options), as production starts a node.
+        command.addAll(List.of(ManagedProcess.java(), "@" + JVM_OPTIONS, "-jar", jar.toString(),
                 "--node-id", id, "--control-plane", controlPlane, "--state-dir", stateDir.toString()));
         command.addAll(flags);
         ManagedProcess process = ManagedProcess.start(id, command,
