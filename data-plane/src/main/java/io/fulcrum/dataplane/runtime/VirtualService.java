@@ -17,7 +17,7 @@ import io.fulcrum.dataplane.health.HealthTransition;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.fulcrum.dataplane.proxy.tcp.LiveConnections;
-import io.fulcrum.dataplane.proxy.tcp.TcpProxyInitializer;
+import io.fulcrum.dataplane.proxy.tcp.TcpListeners;
 import io.fulcrum.dataplane.proxy.udp.UdpForwarder;
 import io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers;
 import io.fulcrum.dataplane.report.DatagramStatus;
@@ -47,7 +47,7 @@ final class VirtualService implements ProxiedService {
     private final LongSupplier clockMillis;
     private final RealServerSelector selector;
     private final ServiceCounters counters = new ServiceCounters();
-    private final TcpProxyInitializer initializer;
+    private final TcpListeners tcpListeners;
     private final UdpForwarder udp;
     private final Map<RealServerKey, RealServer> realServers = new LinkedHashMap<>();
     private final Map<RealServerKey, HealthChecker> checkers = new HashMap<>();
@@ -61,7 +61,7 @@ final class VirtualService implements ProxiedService {
                    LongSupplier clockMillis, DescriptorBudget budget, LiveConnections live,
                    UdpSocketBuffers udpBuffers) {
         this.config = config;
-        this.initializer = new TcpProxyInitializer(this, live);
+        this.tcpListeners = new TcpListeners(this, live);
         this.budget = budget;
         this.descriptors = budget.share(config.name());
         this.group = group;
@@ -95,7 +95,7 @@ final class VirtualService implements ProxiedService {
     /** Binds the sockets {@code newConfig} asks for (TCP listeners or UDP service sockets). */
     ListenerSet bindListeners(VirtualServiceConfig newConfig) throws ApplyException {
         ListenerSet.SocketBinder binder = newConfig.protocol() == Protocol.UDP
-                ? udp::bind : ListenerSet.tcp(initializer);
+                ? ListenerSet.channels(udp::bind) : tcpListeners::bind;
         return ListenerSet.bind(group, newConfig, binder);
     }
 

@@ -1,41 +1,33 @@
 package io.fulcrum.dataplane.proxy.tcp;
 
-import io.netty.channel.Channel;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.channel.IoEventLoop;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The client connections a node is carrying, across its virtual services, so that a stop can end
- * each of them in order when the drain deadline passes. A closed channel leaves by itself.
+ * The node's TCP relay state per event loop (see {@link TcpLoop}), across its virtual services, and so
+ * the client connections it is carrying: a stop ends each of them in order when the drain deadline passes.
  */
 public final class LiveConnections {
-    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    private final Map<IoEventLoop, TcpLoop> loops = new ConcurrentHashMap<>();
 
-    void add(Channel client) {
-        clients.add(client);
-    }
-
-    public int size() {
-        return clients.size();
+    TcpLoop loop(IoEventLoop eventLoop) {
+        return loops.computeIfAbsent(eventLoop, TcpLoop::new);
     }
 
     /**
      * Ends every connection on its own event loop: our FIN to the client and to its real server once
-     * what is queued is written, then the sockets close when each side answers with its FIN, or after
-     * {@code linger}. A socket closed with unread input would send RST instead, so the input is read
-     * and discarded meanwhile.
+     * what waits for them is written, then the sockets close when each side answers with its FIN, or
+     * after {@code linger}. A socket closed with unread input would send RST instead, so the input is
+     * read and discarded meanwhile.
      */
     public void finishAll(Duration linger) {
-        FinishConnection finish = new FinishConnection(linger);
-        for (Channel client : clients) {
-            client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(finish));
+        for (TcpLoop loop : loops.values()) {
+            if (!loop.eventLoop.isShuttingDown()) {
+                loop.eventLoop.execute(() -> loop.finishAll(linger));
+            }
         }
-    }
-
-    /** The user event that asks a client connection's pipeline to end its pair. */
-    record FinishConnection(Duration linger) {
     }
 }

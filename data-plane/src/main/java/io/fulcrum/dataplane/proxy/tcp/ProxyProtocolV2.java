@@ -1,12 +1,9 @@
 package io.fulcrum.dataplane.proxy.tcp;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 /** Encodes the binary PROXY protocol v2 header that tells a real server who the client really is. */
 final class ProxyProtocolV2 {
@@ -18,20 +15,19 @@ final class ProxyProtocolV2 {
     private ProxyProtocolV2() {
     }
 
-    static ByteBuf header(ByteBufAllocator allocator, InetSocketAddress client, InetSocketAddress destination) {
-        boolean ipv4 = client.getAddress() instanceof Inet4Address
-                && destination.getAddress() instanceof Inet4Address;
+    static byte[] header(InetAddress client, int clientPort, InetAddress destination, int destinationPort) {
+        boolean ipv4 = client instanceof Inet4Address && destination instanceof Inet4Address;
         int addressLength = ipv4 ? 12 : 36;
-        ByteBuf buf = allocator.buffer(16 + addressLength);
-        buf.writeBytes(SIGNATURE);
-        buf.writeByte(VERSION_2_PROXY);
-        buf.writeByte(ipv4 ? TCP_OVER_IPV4 : TCP_OVER_IPV6);
-        buf.writeShort(addressLength);
-        buf.writeBytes(bytes(client.getAddress(), ipv4));
-        buf.writeBytes(bytes(destination.getAddress(), ipv4));
-        buf.writeShort(client.getPort());
-        buf.writeShort(destination.getPort());
-        return buf;
+        ByteBuffer header = ByteBuffer.allocate(16 + addressLength);
+        header.put(SIGNATURE);
+        header.put((byte) VERSION_2_PROXY);
+        header.put((byte) (ipv4 ? TCP_OVER_IPV4 : TCP_OVER_IPV6));
+        header.putShort((short) addressLength);
+        header.put(bytes(client, ipv4));
+        header.put(bytes(destination, ipv4));
+        header.putShort((short) clientPort);
+        header.putShort((short) destinationPort);
+        return header.array();
     }
 
     // Mixed families are sent as IPv6, with IPv4 addresses in their IPv4-mapped form.

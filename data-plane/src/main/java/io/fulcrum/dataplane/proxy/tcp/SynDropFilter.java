@@ -1,4 +1,4 @@
-package io.fulcrum.dataplane.runtime;
+package io.fulcrum.dataplane.proxy.tcp;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;

@@ -1,4 +1,4 @@
-package io.fulcrum.dataplane.runtime;
+package io.fulcrum.dataplane.proxy.tcp;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

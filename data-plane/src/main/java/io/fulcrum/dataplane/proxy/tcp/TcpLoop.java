@@ -1,0 +1,108 @@
+package io.fulcrum.dataplane.proxy.tcp;
+
+import io.fulcrum.dataplane.os.SocketCalls;
+import io.netty.channel.IoEventLoop;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the TCP relay keeps per event loop, touched only on that loop's thread: the system-call
+ * instance (errno, socket addresses), the one buffer every relayed chunk passes through on its way
+ * from socket to socket, spare chunks for what a full socket could not take yet, the pairs alive on
+ * this loop (for the drain at stop), and the upstream connects of the current pass over ready sockets.
+ */
+final class TcpLoop {
+    /** The most one read takes, and the most that waits for one full socket. */
+    static final int CHUNK = 64 * 1024;
+    /** Spare chunks kept for the next backlog; beyond this a chunk goes back to the garbage collector. */
+    private static final int SPARE_CHUNKS = 64;
+
+    final IoEventLoop eventLoop;
+    final SocketCalls calls = new SocketCalls();
+    /** Address of the relay buffer: read into, written from, never holding anything between two events. */
+    final long buffer;
+    final MemorySegment bufferSegment;
+    private final ArrayDeque<MemorySegment> spareChunks = new ArrayDeque<>();
+    private final ArrayDeque<TcpPair> connects = new ArrayDeque<>();
+    private final Runnable connectAll = this::connectAll;
+    private TcpPair newest;
+    private int pairs;
+
+    TcpLoop(IoEventLoop eventLoop) {
+        this.eventLoop = eventLoop;
+        this.bufferSegment = Arena.ofAuto().allocate(CHUNK, 64);
+        this.buffer = bufferSegment.address();
+    }
+
+    /** A chunk for bytes a socket could not take yet. */
+    MemorySegment takeChunk() {
+        MemorySegment chunk = spareChunks.poll();
+        return chunk != null ? chunk : Arena.ofAuto().allocate(CHUNK, 64);
+    }
+
+    void giveBack(MemorySegment chunk) {
+        if (spareChunks.size() < SPARE_CHUNKS) {
+            spareChunks.push(chunk);
+        }
+    }
+
+    /**
+     * Connects the pair's upstream after this pass over the ready sockets, not inside it: the upstream
+     * connects of a burst of accepts then go out back to back, and a real server that one of them woke
+     * is still awake for the rest (waking a sleeping process is a large part of a connect's cost).
+     */
+    void connectSoon(TcpPair pair) {
+        if (connects.isEmpty()) {
+            eventLoop.execute(connectAll);
+        }
+        connects.add(pair);
+    }
+
+    private void connectAll() {
+        TcpPair pair;
+        while ((pair = connects.poll()) != null) {
+            pair.connectUpstream();
+        }
+    }
+
+    void added(TcpPair pair) {
+        pair.older = newest;
+        if (newest != null) {
+            newest.newer = pair;
+        }
+        newest = pair;
+        pairs++;
+    }
+
+    void removed(TcpPair pair) {
+        if (pair.newer != null) {
+            pair.newer.older = pair.older;
+        } else {
+            newest = pair.older;
+        }
+        if (pair.older != null) {
+            pair.older.newer = pair.newer;
+        }
+        pair.older = null;
+        pair.newer = null;
+        pairs--;
+    }
+
+    int pairs() {
+        return pairs;
+    }
+
+    /** Ends every pair of this loop in order (see {@link TcpPair#finish}); runs on the loop. */
+    void finishAll(Duration linger) {
+        List<TcpPair> live = new ArrayList<>(pairs);
+        for (TcpPair pair = newest; pair != null; pair = pair.older) {
+            live.add(pair);
+        }
+        live.forEach(pair -> pair.finish(linger));
+    }
+}
