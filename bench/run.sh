@@ -12,7 +12,8 @@
 #   BENCH_SECONDS  length of each measured run (default 4)      BENCH_REPS  repetitions (default 3)
 #   BENCH_WARMUP   warm-up seconds per path before the measured runs (default 5; the JIT's warm-up)
 #   BENCH_FIRST    seconds measured right after a start, per path (default 10)
-#   BENCH_IDLE     idle connections for the memory figure (default 9000)
+#   BENCH_IDLE     idle connections for the memory figure (default 6000: 12,000 descriptors, within what
+#                  a Fulcrum node gives one virtual service under this machine's limit of 20,000)
 #   FULCRUM_DATA_PLANE_JAR / FULCRUM_CONTROL_PLANE_DIR / FULCRUM_TESTBED_JAR  use other builds
 #   BENCH_SKIP_APT=1  do not apt-get install (tools already present)
 #   BENCH_TARGETS  which proxies to measure (default "direct haproxy nginx fulcrum")
@@ -32,7 +33,7 @@ SECONDS_PER_RUN="${BENCH_SECONDS:-4}"
 REPS="${BENCH_REPS:-3}"
 WARMUP="${BENCH_WARMUP:-5}"
 FIRST="${BENCH_FIRST:-10}"
-IDLE_CONNECTIONS="${BENCH_IDLE:-9000}"
+IDLE_CONNECTIONS="${BENCH_IDLE:-6000}"
 LAYOUTS="${BENCH_LAYOUTS-alone shared two}"
 TARGETS="${BENCH_TARGETS-direct haproxy nginx fulcrum}"
 FIGURES="${BENCH_FIGURES-first idle rr close bulk udp udpidle}"
@@ -390,54 +391,65 @@ measure_first() {
   fi
 }
 
-measure_target() {
-  local target="$1" figures="${LAYOUT_FIGURES[$LAYOUT]}" rep
-  log "measuring $target ($LAYOUT)"
-  # The proxy was just started: the memory figure is taken from a fresh process.
-  if wants idle "$figures" && [[ "$target" != direct ]]; then measure_idle "$target"; fi
-  if wants first "$figures" && [[ "$target" != direct ]]; then measure_first "$target"; fi
-  # Warm-up of every path about to be measured, for every target alike (Fulcrum's JIT).
+# One repetition of one figure on one target.
+measure_once() { # measure_once TARGET FIGURE REP
+  local target="$1" figure="$2" rep="$3"
+  case "$figure" in
+    rr)
+      measured "$target" "rr64.$rep" wrk_run "$target" 64 "$SECONDS_PER_RUN"
+      measured "$target" "rr256.$rep" wrk_run "$target" 256 "$SECONDS_PER_RUN" ;;
+    close) measured "$target" "close.$rep" wrk_run "$target" 64 "$SECONDS_PER_RUN" -H 'Connection: close' ;;
+    bulk)
+      measured "$target" "bulk1.$rep" bulk_run "$target" 1
+      measured "$target" "bulk4.$rep" bulk_run "$target" 4 ;;
+    udp) if has_udp "$target"; then measured "$target" "udp.$rep" udp_run "$target" "$SECONDS_PER_RUN"; fi ;;
+    udpidle)
+      if has_udp "$target"; then
+        taskset -c "$LOAD" "$WORK/udpping" "${LISTEN[$target]}" "${UDP_PORT[$target]}" $UDP_PINGS $UDP_PING_INTERVAL_US \
+          >"$RAW/$target.udpidle.$rep" || true
+      fi ;;
+    *) ;;
+  esac
+}
+
+warm_up() { # warm_up TARGET: every path about to be measured, for every target alike (Fulcrum's JIT)
+  local target="$1" figures="${LAYOUT_FIGURES[$LAYOUT]}"
   wrk_run "$target" 64 "$WARMUP" >/dev/null
   if wants close "$figures"; then wrk_run "$target" 64 "$WARMUP" -H 'Connection: close' >/dev/null; fi
   if wants udp "$figures" && has_udp "$target"; then udp_run "$target" "$WARMUP" >/dev/null; fi
+}
+
+# Every target of the layout runs at once, so the repetitions interleave: each repetition of a
+# figure runs on every target in turn (starting one further along each time), so a machine whose
+# speed drifts (a shared VM) slows every target alike instead of whichever happened to run then.
+measure_layout() {
+  local figures="${LAYOUT_FIGURES[$LAYOUT]}" targets=($TARGETS) target rep figure i n
+  # The proxies were just started: the memory figure is taken from fresh processes.
+  if wants idle "$figures"; then
+    for target in "${targets[@]}"; do [[ "$target" == direct ]] || measure_idle "$target"; done
+  fi
+  if wants first "$figures"; then
+    for target in "${targets[@]}"; do [[ "$target" == direct ]] || measure_first "$target"; done
+  fi
+  for target in "${targets[@]}"; do warm_up "$target"; done
+  n=${#targets[@]}
   for rep in $(seq 1 "$REPS"); do
-    if wants rr "$figures"; then
-      measured "$target" "rr64.$rep" wrk_run "$target" 64 "$SECONDS_PER_RUN"
-      measured "$target" "rr256.$rep" wrk_run "$target" 256 "$SECONDS_PER_RUN"
-    fi
-    if wants close "$figures"; then
-      measured "$target" "close.$rep" wrk_run "$target" 64 "$SECONDS_PER_RUN" -H 'Connection: close'
-    fi
-    if wants bulk "$figures"; then
-      measured "$target" "bulk1.$rep" bulk_run "$target" 1
-      measured "$target" "bulk4.$rep" bulk_run "$target" 4
-    fi
-    if wants udp "$figures" && has_udp "$target"; then
-      measured "$target" "udp.$rep" udp_run "$target" "$SECONDS_PER_RUN"
-    fi
-    if wants udpidle "$figures" && has_udp "$target"; then
-      taskset -c "$LOAD" "$WORK/udpping" "${LISTEN[$target]}" "${UDP_PORT[$target]}" $UDP_PINGS $UDP_PING_INTERVAL_US \
-        >"$RAW/$target.udpidle.$rep" || true
-    fi
+    log "$LAYOUT: repetition $rep of $REPS"
+    for figure in rr close bulk udp udpidle; do
+      wants "$figure" "$figures" || continue
+      for (( i = 0; i < n; i++ )); do
+        measure_once "${targets[$(( (i + rep - 1) % n ))]}" "$figure" "$rep"
+      done
+    done
   done
 }
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
-# Live Java heap of a Fulcrum node in KB, after a full collection (so garbage does not count).
-heap_kb() {
-  jcmd "$1" GC.run >/dev/null 2>&1 || { echo 0; return; }
-  # One line per generation ("DefNew total 19712K, used 3870K ...", "Tenured ..."; Java 17: "def new generation ...").
-  jcmd "$1" GC.heap_info 2>/dev/null | awk '/^[^ ].*total [0-9]+K, used/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); sum += v } } END { print sum + 0 }'
-}
-
 measure_idle() { # RSS growth of the freshly started proxy while IDLE_CONNECTIONS idle connections are open through it
-  local target="$1" pid before after holder connected heap_before=0 heap_after=0
+  local target="$1" pid before after holder connected
   pid="$(proxy_pids "$target" | head -1)"
   [[ -n "$pid" ]] || return 0
-  # For Fulcrum also the live heap, collected first: RSS alone misses objects placed in heap pages
-  # that were already touched.
-  if [[ "$target" == fulcrum ]]; then heap_before=$(heap_kb "$pid"); fi
   before=$(rss_kb "$pid")
   taskset -c "$LOAD" "$WORK/idleconns" "${LISTEN[$target]}" "${HTTP_PORT[$target]}" "$IDLE_CONNECTIONS" 6 8 \
     >"$WORK/idle-$target.out" 2>&1 &
@@ -445,10 +457,9 @@ measure_idle() { # RSS growth of the freshly started proxy while IDLE_CONNECTION
   await "idle connections through $target" 40 grep -q connected "$WORK/idle-$target.out"
   sleep 1 # let the proxy finish its upstream connects before reading RSS (the holder keeps them 8 s)
   after=$(rss_kb "$pid")
-  if [[ "$target" == fulcrum ]]; then heap_after=$(heap_kb "$pid"); fi
-  connected=$(awk '/connected/ {print $2}' "$WORK/idle-$target.out")
-  echo "before_kb $before after_kb $after connections $connected heap_before_kb $heap_before heap_after_kb $heap_after" \
-    >"$RAW/$target.idle.1"
+  # What the proxy really holds: connections it accepted and kept (one refused by a limit is gone).
+  connected=$(ss -Htn state established src "${LISTEN[$target]}:${HTTP_PORT[$target]}" 2>/dev/null | wc -l)
+  echo "before_kb $before after_kb $after connections $connected" >"$RAW/$target.idle.1"
   wait "$holder" 2>/dev/null || true
 }
 
@@ -509,11 +520,9 @@ run_layout() {
   log "layout $LAYOUT: load on cores $LOAD, real servers on ${BACKEND_CORES[$1]}, proxies on ${PROXY_CORES[$1]} with ${WORKERS[$1]} worker(s)"
   start_backends "${BACKEND_CORES[$1]}"
   local target
-  for target in $TARGETS; do
-    start_proxy "$target" "$LAYOUT"
-    measure_target "$target"
-    stop_proxy "$target"
-  done
+  for target in $TARGETS; do start_proxy "$target" "$LAYOUT"; done
+  measure_layout
+  for target in $TARGETS; do stop_proxy "$target"; done
   stop_backends
 }
 

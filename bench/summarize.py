@@ -120,12 +120,12 @@ def udp_values(raw, target, name, what):
     return values
 
 
-def idle_kb(raw, target, measure=""):
-    """Growth per idle connection of RSS (measure "") or of the live heap (measure "heap_")."""
+def idle_kb(raw, target):
+    """RSS growth per idle connection the proxy held."""
     for path in raw.files(target, "idle"):
         stats = dict(zip(*[iter(raw.text(path).split())] * 2))
-        if int(stats["connections"]) > 0 and int(stats.get(measure + "after_kb", 0)) > 0:
-            return [(int(stats[measure + "after_kb"]) - int(stats[measure + "before_kb"])) / int(stats["connections"])]
+        if int(stats["connections"]) > 0:
+            return [(int(stats["after_kb"]) - int(stats["before_kb"])) / int(stats["connections"])]
     return []
 
 
@@ -171,10 +171,8 @@ FIGURES = [
      lambda r, t: udp_values(r, t, "udpidle", "p50"), True),
     ("udpidlep99", "UDP, one datagram at a time, 1 ms apart: round trip p99", "us",
      lambda r, t: udp_values(r, t, "udpidle", "p99"), True),
-    ("idlerss", "%s idle connections, fresh process: RSS growth per connection" % idle, "KiB",
+    ("idlerss", "%s idle connections (those held), fresh process: RSS growth per connection" % idle, "KiB",
      lambda r, t: idle_kb(r, t), True),
-    ("idleheap", "%s idle connections: live Java heap per connection (Fulcrum)" % idle, "KiB",
-     lambda r, t: idle_kb(r, t, "heap_") if t == "fulcrum" else [], True),
 ]
 
 
@@ -192,7 +190,7 @@ def cell(target, values, medians, unit, key):
             return "no UDP"
         if target == "direct" and ("cpu" in key or "core" in key or "idle" in key and "udp" not in key):
             return "—"
-        return "—" if key == "idleheap" else "n/a"
+        return "n/a"
     med = statistics.median(values)
     text = fmt(med, unit)
     if len(values) > 1:
