@@ -10,11 +10,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteOrder;
 
 /**
  * The socket system calls of the TCP relay, made through the foreign function API: one downcall per
@@ -31,11 +28,14 @@ public final class SocketCalls {
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;
     public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
     public static final int SO_ERROR = 4;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
     public static final int SO_REUSEPORT = 15;
     public static final int IPPROTO_IP = 0;
     public static final int IP_FREEBIND = 15;
@@ -44,6 +44,10 @@ public final class SocketCalls {
     public static final int IPV6_FREEBIND = 78;
     public static final int IPPROTO_TCP = 6;
     public static final int TCP_NODELAY = 1;
+    public static final int SOL_UDP = 17;
+    public static final int UDP_SEGMENT = 103;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int MSG_MORE = 0x8000;
     public static final int SHUT_WR = 1;
@@ -61,12 +65,13 @@ public final class SocketCalls {
     private static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(INT, INT, LONG, INT));
     private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT));
     private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(LONG, INT, LONG, LONG, INT));
+    private static final MethodHandle RECVMMSG = downcall("recvmmsg", FunctionDescriptor.of(INT, INT, LONG, INT, INT, LONG));
+    private static final MethodHandle SENDMSG = downcall("sendmsg", FunctionDescriptor.of(LONG, INT, LONG, INT));
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, LONG, INT));
     private static final MethodHandle GETSOCKOPT = downcall("getsockopt", FunctionDescriptor.of(INT, INT, INT, INT, LONG, LONG));
 
-    private static final ValueLayout.OfShort NETWORK_SHORT = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
     private static final long SOCKADDR_SIZE = 128;
     private final MemorySegment callState;
     private final MemorySegment sockaddr;
@@ -99,6 +104,16 @@ public final class SocketCalls {
         int family = address instanceof Inet6Address ? AF_INET6 : AF_INET;
         try {
             return (int) SOCKET.invokeExact(callState, family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A non-blocking, close-on-exec UDP socket of the address's family, or -1. */
+    public int udpSocket(InetAddress address) {
+        int family = address instanceof Inet6Address ? AF_INET6 : AF_INET;
+        try {
+            return (int) SOCKET.invokeExact(callState, family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -137,24 +152,12 @@ public final class SocketCalls {
 
     /** The peer address of the last {@link #accept}. */
     public InetAddress acceptedAddress() {
-        byte[] raw;
-        if (sockaddr.get(ValueLayout.JAVA_SHORT, 0) == AF_INET6) {
-            raw = new byte[16];
-            MemorySegment.copy(sockaddr, ValueLayout.JAVA_BYTE, 8, raw, 0, 16);
-        } else {
-            raw = new byte[4];
-            MemorySegment.copy(sockaddr, ValueLayout.JAVA_BYTE, 4, raw, 0, 4);
-        }
-        try {
-            return InetAddress.getByAddress(raw);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // 4 or 16 bytes are always an address
-        }
+        return SocketAddresses.address(sockaddr, 0);
     }
 
     /** The peer port of the last {@link #accept}. */
     public int acceptedPort() {
-        return Short.toUnsignedInt(sockaddr.get(NETWORK_SHORT, 2));
+        return SocketAddresses.port(sockaddr, 0);
     }
 
     /** Starts a non-blocking connect: 0 when already connected, else -1 with {@code EINPROGRESS} or a failure. */
@@ -180,6 +183,24 @@ public final class SocketCalls {
     public long send(int fd, long address, long length, int flags) {
         try {
             return (long) SEND.invokeExact(callState, fd, address, length, flags | MSG_NOSIGNAL);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Reads up to {@code count} datagrams into the mmsghdr array at {@code messages}, without waiting: how many, or -1. */
+    public int recvmmsg(int fd, long messages, int count) {
+        try {
+            return (int) RECVMMSG.invokeExact(callState, fd, messages, count, MSG_DONTWAIT, 0L);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sends the message described by the msghdr at {@code message} (never raising SIGPIPE): bytes sent, or -1. */
+    public long sendmsg(int fd, long message, int flags) {
+        try {
+            return (long) SENDMSG.invokeExact(callState, fd, message, flags | MSG_NOSIGNAL);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -221,22 +242,9 @@ public final class SocketCalls {
         }
     }
 
-    /** Encodes {@code address:port} as a sockaddr_in or sockaddr_in6 in the scratch memory; returns its size. */
+    /** Encodes {@code address:port} in the scratch memory; returns its size. */
     private int putSocketAddress(InetAddress address, int port) {
-        if (address instanceof Inet4Address) {
-            sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
-            sockaddr.set(NETWORK_SHORT, 2, (short) port);
-            MemorySegment.copy(address.getAddress(), 0, sockaddr, ValueLayout.JAVA_BYTE, 4, 4);
-            sockaddr.set(ValueLayout.JAVA_LONG, 8, 0L);
-            return 16;
-        }
-        Inet6Address v6 = (Inet6Address) address;
-        sockaddr.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET6);
-        sockaddr.set(NETWORK_SHORT, 2, (short) port);
-        sockaddr.set(ValueLayout.JAVA_INT, 4, 0);
-        MemorySegment.copy(v6.getAddress(), 0, sockaddr, ValueLayout.JAVA_BYTE, 8, 16);
-        sockaddr.set(ValueLayout.JAVA_INT, 24, v6.getScopeId());
-        return 28;
+        return SocketAddresses.write(sockaddr, 0, address, port);
     }
 
     private static RuntimeException rethrow(Throwable t) {

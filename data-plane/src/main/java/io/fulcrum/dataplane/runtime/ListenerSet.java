@@ -2,8 +2,6 @@ package io.fulcrum.dataplane.runtime;
 
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.proxy.BoundSocket;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -28,16 +26,6 @@ final class ListenerSet {
     @FunctionalInterface
     interface SocketBinder {
         BoundSocket bind(EventLoop loop, InetSocketAddress address) throws Exception;
-    }
-
-    /** A binder of Netty channels (UDP service sockets). */
-    static SocketBinder channels(ChannelBinder binder) {
-        return (loop, address) -> new ChannelSocket(binder.bind(loop, address).sync().channel());
-    }
-
-    @FunctionalInterface
-    interface ChannelBinder {
-        ChannelFuture bind(EventLoop loop, InetSocketAddress address);
     }
 
     /** Binds everything or nothing: on failure the sockets bound so far are closed. */
@@ -95,23 +83,5 @@ final class ListenerSet {
     /** Stops accepting; connections already accepted are left to finish. */
     void close() {
         sockets.forEach(BoundSocket::close);
-    }
-
-    /** A Netty channel as a bound socket. */
-    private record ChannelSocket(Channel channel) implements BoundSocket {
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        @Override
-        public boolean quiesce() {
-            return true;
-        }
-
-        @Override
-        public void close() {
-            channel.close().syncUninterruptibly();
-        }
     }
 }

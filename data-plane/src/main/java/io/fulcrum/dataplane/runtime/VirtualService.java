@@ -95,7 +95,7 @@ final class VirtualService implements ProxiedService {
     /** Binds the sockets {@code newConfig} asks for (TCP listeners or UDP service sockets). */
     ListenerSet bindListeners(VirtualServiceConfig newConfig) throws ApplyException {
         ListenerSet.SocketBinder binder = newConfig.protocol() == Protocol.UDP
-                ? ListenerSet.channels(udp::bind) : tcpListeners::bind;
+                ? udp::bind : tcpListeners::bind;
         return ListenerSet.bind(group, newConfig, binder);
     }
 

@@ -277,7 +277,10 @@ final class TcpPair implements Runnable {
         }
     }
 
-    /** Moves whatever can move now: what waits for each side first, then each side's new input. */
+    /**
+     * Moves whatever can move now: what waits for each side first, then each side's new input (while
+     * finishing, input is read and dropped whether or not the other side still has to take something).
+     */
     private void pump() {
         if (server == null) {
             if (finishing) {
@@ -285,10 +288,12 @@ final class TcpPair implements Runnable {
             }
             return;
         }
-        if (flush(server)) {
+        boolean serverFlushed = flush(server);
+        if (!closed && (serverFlushed || finishing)) {
             transfer(client, server);
         }
-        if (!closed && flush(client)) {
+        boolean clientFlushed = !closed && flush(client);
+        if (!closed && (clientFlushed || finishing)) {
             transfer(server, client);
         }
     }

@@ -3,7 +3,6 @@ package io.fulcrum.dataplane.proxy.udp;
 import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
-import io.netty.channel.Channel;
 
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -40,7 +39,7 @@ public final class FlowTable {
      * The flow a datagram from {@code key} goes through, opened or re-pinned as needed; null when
      * the datagram must be dropped (flow limit or no eligible real server, both counted).
      */
-    UdpFlow route(FlowKey key, Channel listener) {
+    UdpFlow route(FlowKey key, UdpServiceSocket listener) {
         long now = clockMillis.getAsLong();
         UdpFlow flow = flows.get(key);
         if (flow != null && flow.ended()) {
@@ -61,7 +60,7 @@ public final class FlowTable {
         return flow;
     }
 
-    private UdpFlow open(FlowKey key, Channel listener, long now) {
+    private UdpFlow open(FlowKey key, UdpServiceSocket listener, long now) {
         ServiceCounters counters = service.counters();
         if (!reserveFlowSlot(service.config().flows().maxFlows())) {
             counters.flowDropped();
@@ -104,7 +103,7 @@ public final class FlowTable {
         return flow;
     }
 
-    private UdpFlow repin(UdpFlow flow, Channel listener) {
+    private UdpFlow repin(UdpFlow flow, UdpServiceSocket listener) {
         synchronized (flow) {
             if (flow.ended()) {
                 return null;

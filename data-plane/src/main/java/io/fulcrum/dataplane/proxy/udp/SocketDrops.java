@@ -1,8 +1,8 @@
 package io.fulcrum.dataplane.proxy.udp;
 
-import io.netty.channel.epoll.EpollDatagramChannel;
 
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,15 +17,19 @@ final class SocketDrops {
     private final Set<Long> inodes = ConcurrentHashMap.newKeySet();
     private final AtomicLong droppedByClosedSockets = new AtomicLong();
 
-    void track(EpollDatagramChannel channel) {
-        KernelDrops.inode(channel.fd().intValue()).ifPresent(inode -> {
-            inodes.add(inode);
-            channel.closeFuture().addListener(closed -> {
-                // Never a fresh read of the tables here: this runs on an event loop, once per flow.
-                droppedByClosedSockets.addAndGet(KernelDrops.lastRead().getOrDefault(inode, 0L));
-                inodes.remove(inode);
-            });
-        });
+    /** Starts counting a socket's drops; returns its inode (-1 if /proc does not say). */
+    long track(int fd) {
+        OptionalLong inode = KernelDrops.inode(fd);
+        inode.ifPresent(inodes::add);
+        return inode.orElse(-1);
+    }
+
+    /** The socket is closing: what was last read for it stays counted. */
+    void untrack(long inode) {
+        if (inode >= 0 && inodes.remove(inode)) {
+            // Never a fresh read of the tables here: this runs on an event loop, once per flow.
+            droppedByClosedSockets.addAndGet(KernelDrops.lastRead().getOrDefault(inode, 0L));
+        }
     }
 
     long total() {

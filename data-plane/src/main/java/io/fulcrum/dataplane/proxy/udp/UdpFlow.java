@@ -1,7 +1,6 @@
 package io.fulcrum.dataplane.proxy.udp;
 
 import io.fulcrum.dataplane.balance.RealServer;
-import io.netty.channel.Channel;
 
 /**
  * One client address and port of a UDP virtual service, pinned to one real server through its own
@@ -10,7 +9,7 @@ import io.netty.channel.Channel;
  */
 public final class UdpFlow {
     private final FlowKey key;
-    private volatile Channel listener;
+    private volatile UdpServiceSocket listener;
     private volatile RealServer server;
     private volatile FlowUpstream upstream;
     // Plain volatile writes: loops touching the same flow race harmlessly (latest time wins or nearly).
@@ -19,7 +18,7 @@ public final class UdpFlow {
     // Written under this flow's monitor (held by FlowTable), read lock-free.
     private volatile boolean ended;
 
-    UdpFlow(FlowKey key, Channel listener, RealServer server, long nowMillis) {
+    UdpFlow(FlowKey key, UdpServiceSocket listener, RealServer server, long nowMillis) {
         this.key = key;
         this.listener = listener;
         this.server = server;
@@ -32,7 +31,7 @@ public final class UdpFlow {
     }
 
     /** The service socket replies leave from, so the client sees them come from the address it used. */
-    Channel listener() {
+    UdpServiceSocket listener() {
         return listener;
     }
 
@@ -54,7 +53,7 @@ public final class UdpFlow {
     }
 
     /** Replies leave from this service socket from now on (same address and port, maybe another loop). */
-    void useListener(Channel newListener) {
+    void useListener(UdpServiceSocket newListener) {
         if (newListener != null) {
             this.listener = newListener;
         }

@@ -1,7 +1,7 @@
 package io.fulcrum.dataplane.proxy.udp;
 
+import io.fulcrum.dataplane.os.SocketCalls;
 import io.fulcrum.dataplane.config.ByteSize;
-import io.netty.channel.epoll.EpollDatagramChannel;
 
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,27 +34,30 @@ public record UdpSocketBuffers(int serviceBytes, int flowBytes) {
         }
     }
 
-    void applyToFlow(EpollDatagramChannel channel) {
-        channel.config().setReceiveBufferSize(flowBytes);
-        channel.config().setSendBufferSize(flowBytes);
-        if (FLOW_CHECKED.compareAndSet(false, true)) {
-            warnIfCapped(channel, flowBytes, "flow upstream");
-        }
+    /** Sets a flow socket's buffers; false (errno in {@code calls}) if the kernel refused. */
+    boolean applyToFlow(SocketCalls calls, int fd) {
+        return apply(calls, fd, flowBytes, FLOW_CHECKED, "flow upstream");
     }
 
-    void checkService(EpollDatagramChannel channel) {
-        if (SERVICE_CHECKED.compareAndSet(false, true)) {
-            warnIfCapped(channel, serviceBytes, "service");
-        }
+    /** Sets a service socket's buffers; false (errno in {@code calls}) if the kernel refused. */
+    boolean applyToService(SocketCalls calls, int fd) {
+        return apply(calls, fd, serviceBytes, SERVICE_CHECKED, "service");
     }
 
-    private static void warnIfCapped(EpollDatagramChannel channel, int asked, String kind) {
-        // Linux reports twice what it grants.
-        int granted = channel.config().getReceiveBufferSize() / 2;
-        if (granted < asked) {
-            LOG.log(Level.WARNING, "UDP " + kind + " sockets' receive buffers hold " + ByteSize.format(granted)
-                    + ", not the " + ByteSize.format(asked) + " asked (net.core.rmem_max); bursts beyond it are"
-                    + " dropped by the kernel and counted in droppedDatagrams. Raise net.core.rmem_max to keep them");
+    private static boolean apply(SocketCalls calls, int fd, int bytes, AtomicBoolean checked, String kind) {
+        if (calls.setInt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_RCVBUF, bytes) < 0
+                || calls.setInt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_SNDBUF, bytes) < 0) {
+            return false;
         }
+        if (checked.compareAndSet(false, true)) {
+            // Linux reports twice what it grants.
+            int granted = calls.getInt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_RCVBUF) / 2;
+            if (granted >= 0 && granted < bytes) {
+                LOG.log(Level.WARNING, "UDP " + kind + " sockets' receive buffers hold " + ByteSize.format(granted)
+                        + ", not the " + ByteSize.format(bytes) + " asked (net.core.rmem_max); bursts beyond it are"
+                        + " dropped by the kernel and counted in droppedDatagrams. Raise net.core.rmem_max to keep them");
+            }
+        }
+        return true;
     }
 }

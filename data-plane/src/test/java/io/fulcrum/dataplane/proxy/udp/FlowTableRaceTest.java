@@ -117,13 +117,8 @@ class FlowTableRaceTest {
         final AtomicInteger closes = new AtomicInteger();
 
         @Override
-        public boolean send(ByteBuf payload) {
-            payload.release();
+        public boolean send(UdpLoop from) {
             return true;
-        }
-
-        @Override
-        public void flush() {
         }
 
         @Override

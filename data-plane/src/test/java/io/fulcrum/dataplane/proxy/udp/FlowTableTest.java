@@ -204,13 +204,8 @@ class FlowTableTest {
         }
 
         @Override
-        public boolean send(ByteBuf payload) {
-            payload.release();
+        public boolean send(UdpLoop from) {
             return true;
-        }
-
-        @Override
-        public void flush() {
         }
 
         @Override
