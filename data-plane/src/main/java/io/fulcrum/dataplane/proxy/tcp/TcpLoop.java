@@ -93,10 +93,6 @@ final class TcpLoop {
         pairs--;
     }
 
-    int pairs() {
-        return pairs;
-    }
-
     /** Ends every pair of this loop in order (see {@link TcpPair#finish}); runs on the loop. */
     void finishAll(Duration linger) {
         List<TcpPair> live = new ArrayList<>(pairs);

@@ -1,7 +1,6 @@
 package io.fulcrum.dataplane.proxy.tcp;
 
 import io.fulcrum.dataplane.balance.RealServer;
-import io.fulcrum.dataplane.config.Endpoint;
 import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.os.Errno;
 import io.fulcrum.dataplane.os.SocketCalls;
@@ -15,21 +14,19 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection and the upstream connection serving it, relayed socket to socket on one
- * event loop: the upstream is chosen and connected (up to three real servers, then the fallback)
- * before anything is read from the client, so a failed connect that a retry fixes is never seen;
- * then each side's input goes to the other through the loop's one buffer, and only what a full socket
- * cannot take yet is kept, while its source is not read. A FIN is passed on once everything before it
- * is written (with the last bytes, when they are known to be the last); the pair closes when both
- * directions have ended, when it was idle for its timeout, or on a reset. Everything here runs on the
+ * event loop. The upstream is chosen ({@link UpstreamChoice}) and connected before anything is read
+ * from the client, so a failed connect that a retry fixes is never seen; then each side's input goes
+ * to the other through the loop's one buffer, and only what a full socket cannot take yet is kept,
+ * while its source is not read. A FIN is passed on once everything before it is written (with the
+ * last bytes, when they are known to be the last); the pair closes when both directions have ended,
+ * when it was idle for its timeout ({@link PairTimeouts}), or on a reset. Everything here runs on the
  * pair's event loop, so its plain fields need no synchronisation.
  */
 final class TcpPair implements Runnable {
-    static final int MAX_TRIES = 3;
     /** Reads of full chunks per side and wake-up before the loop serves others (1 MiB). */
     private static final int MAX_READS = 16;
     /** EPOLLHUP: both directions are shut (the peer reset, or sent its FIN after ours). */
@@ -52,16 +49,9 @@ final class TcpPair implements Runnable {
     /** Counted against the service's per-client limit at admission (given back at close). */
     final boolean countedPerClient;
     private PairSide server;
-    /** The reserved real server this pair connects to or relays to; null for the fallback. */
-    private RealServer realServer;
-    private RealServer tried1;
-    private RealServer tried2;
-    private int tries;
-    private boolean fallback;
+    private final UpstreamChoice upstream;
     private boolean connecting;
     private long connectStartedNanos;
-    private InetAddress targetAddress;
-    private int targetPort;
     private boolean finishing;
     private boolean closed;
     private final PairTimeouts timeouts;
@@ -82,6 +72,7 @@ final class TcpPair implements Runnable {
         this.clientPort = clientPort;
         this.countedPerClient = countedPerClient;
         this.timeouts = new PairTimeouts(config);
+        this.upstream = new UpstreamChoice(service, clientAddress, listener.port());
         counters.connectionOpened();
     }
 
@@ -107,46 +98,18 @@ final class TcpPair implements Runnable {
         if (closed || finishing) {
             return;
         }
-        if (tries == 0 && !fallback && timer == null) {
+        if (upstream.first() && timer == null) {
             // The pair's one timer, at its first deadline: the first connect's timeout or the idle one.
             armTimer(Math.min(timeouts.idleNanos(), timeouts.connectNanos()));
         }
-        RealServer candidate = tries < MAX_TRIES ? service.selector().select(clientAddress, tried()) : null;
-        if (candidate == null) {
-            connectFallback();
-            return;
-        }
-        if (tries > 0) {
-            counters.retried();
-        }
-        if (tries == 0) {
-            tried1 = candidate;
-        } else if (tries == 1) {
-            tried2 = candidate;
-        }
-        tries++;
-        realServer = candidate;
-        int port = candidate.config().port();
-        startConnect(candidate.config().address(), port == 0 ? listener.port() : port);
-    }
-
-    private Set<RealServer> tried() {
-        return tries == 0 ? Set.of() : tries == 1 ? Set.of(tried1) : Set.of(tried1, tried2);
-    }
-
-    private void connectFallback() {
-        Endpoint endpoint = config.fallback();
-        if (endpoint == null || fallback) {
+        if (!upstream.next()) {
             refuse();
             return;
         }
-        fallback = true;
-        startConnect(endpoint.address(), endpoint.port() == 0 ? listener.port() : endpoint.port());
+        startConnect(upstream.address(), upstream.port());
     }
 
     private void startConnect(InetAddress address, int port) {
-        targetAddress = address;
-        targetPort = port;
         int fd = calls.tcpSocket(address);
         if (fd < 0) {
             connectFailed(calls.errno());
@@ -184,13 +147,7 @@ final class TcpPair implements Runnable {
 
     private void connected(int ops) {
         connecting = false;
-        if (realServer != null) {
-            realServer.connectionEstablished();
-            realServer.upstreamAnswered();
-            service.selector().connected(clientAddress, realServer);
-        } else {
-            counters.fallbackUsed();
-        }
+        upstream.connected();
         if (timeouts.upstreamJoined()) {
             // The real server's timeout is the shorter one: the check comes sooner.
             cancelTimer();
@@ -207,32 +164,15 @@ final class TcpPair implements Runnable {
         pump();
     }
 
-    /** A real server's (or the fallback's) connect failed: the next one is tried, nothing was read from the client yet. */
+    /** The connect failed: the next upstream is tried; nothing was read from the client yet. */
     private void connectFailed(int errno) {
         if (server != null) {
             server.closeSocket();
             server = null;
         }
         connecting = false;
-        RealServer failed = realServer;
-        realServer = null;
-        if (failed == null) {
-            LOG.log(Level.DEBUG, "connect to fallback {0}: {1}", target(), Errno.describe(errno));
-            refuse();
-            return;
-        }
-        failed.connectFailed();
-        failed.release();
-        // A socket or port this node could not get is its own doing: it never counts against the server.
-        if (!Errno.isLocal(errno)) {
-            failed.upstreamFailed("connect to " + target() + ": " + Errno.describe(errno));
-        }
-        LOG.log(Level.DEBUG, "connect to {0} failed: {1}", target(), Errno.describe(errno));
+        upstream.failed(errno);
         connectUpstream();
-    }
-
-    private String target() {
-        return targetAddress.getHostAddress() + ":" + targetPort;
     }
 
     private void refuse() {
@@ -402,6 +342,7 @@ final class TcpPair implements Runnable {
     }
 
     private void countRead(PairSide from, long bytes) {
+        RealServer realServer = upstream.server();
         if (from == client) {
             timeouts.clientSpoke();
             counters.addBytesIn(bytes);
@@ -467,7 +408,7 @@ final class TcpPair implements Runnable {
             connecting = false;
             server.closeSocket();
             server = null;
-            releaseRealServer();
+            upstream.release();
         }
         finishSide(client);
         if (server != null) {
@@ -536,13 +477,6 @@ final class TcpPair implements Runnable {
         }
     }
 
-    private void releaseRealServer() {
-        if (realServer != null) {
-            realServer.release();
-            realServer = null;
-        }
-    }
-
     /** Closes both sockets at once and gives back everything the pair held; idempotent. */
     void close() {
         if (closed) {
@@ -555,7 +489,7 @@ final class TcpPair implements Runnable {
         if (server != null) {
             closeSide(server);
         }
-        releaseRealServer();
+        upstream.release();
         loop.removed(this);
         listener.pairClosed(this);
     }

@@ -12,7 +12,6 @@ import io.fulcrum.dataplane.health.Health;
 import io.fulcrum.dataplane.health.HealthTransition;
 import io.fulcrum.dataplane.testing.FixedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
-import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;

@@ -13,7 +13,6 @@ import io.fulcrum.dataplane.health.Health;
 import io.fulcrum.dataplane.health.HealthTransition;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
-import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
