@@ -2,6 +2,7 @@ package io.fulcrum.dataplane.proxy.tcp;
 
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.RuntimeFixture;
+import io.fulcrum.dataplane.testing.TestClient;
 import io.fulcrum.dataplane.testing.TestRealServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +156,68 @@ class TcpPairSocketTest {
             await("pair closed", Duration.ofSeconds(5), () -> fixture.status("bulk").activeConnections() == 0);
             assertEquals(upload.length, fixture.status("bulk").bytesIn());
             assertEquals(answer.length, fixture.status("bulk").bytesOut());
+        }
+    }
+
+    /** An IPv6 service relays to an IPv6 real server, and the real server is told the client's IPv6 address. */
+    @Test
+    void ipv6ClientsReachIpv6RealServersWithTheirAddressInTheProxyHeader() throws Exception {
+        try (TestRealServer server = TestRealServer.startExpectingProxyHeader("six", "::1", 0)) {
+            fixture.apply(1, service("web6", "::1", port, realServer("six", "::1", server.port())).withProxyProtocol(true));
+            try (Socket client = new Socket("::1", port)) {
+                client.setSoTimeout(5000);
+                assertEquals("six\n", new String(client.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+                client.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("hello\n", new String(client.getInputStream().readNBytes(6), StandardCharsets.US_ASCII));
+                byte[] header = server.proxyHeaders().get(0);
+                assertEquals(0x21, header[13], "TCP over IPv6");
+                byte[] source = java.util.Arrays.copyOfRange(header, 16, 32);
+                assertArrayEquals(InetAddress.getByName("::1").getAddress(), source);
+                int sourcePort = ((header[48] & 0xff) << 8) | (header[49] & 0xff);
+                assertEquals(client.getLocalPort(), sourcePort);
+            }
+        }
+    }
+
+    /**
+     * A real server whose accept queue is full drops the node's SYN, so the connect hangs: at the
+     * connect timeout the next real server takes the client, which never sees the first one.
+     */
+    @Test
+    void aConnectThatHangsTimesOutAndTheNextRealServerTakesTheClient() throws Exception {
+        try (ServerSocket full = new ServerSocket();
+             TestRealServer alive = TestRealServer.start("alive", "127.0.0.1", 0)) {
+            full.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+            java.util.List<Socket> fillers = new java.util.ArrayList<>();
+            try {
+                // Fill the accept queue until a connect hangs itself (its SYN dropped), bounded.
+                for (int i = 0; i < 8; i++) {
+                    Socket filler = new Socket();
+                    fillers.add(filler);
+                    try {
+                        filler.connect(full.getLocalSocketAddress(), 200);
+                    } catch (java.net.SocketTimeoutException queueFull) {
+                        break;
+                    }
+                }
+                fixture.apply(1, service("web", "127.0.0.1", port, realServer("full", "127.0.0.1", full.getLocalPort()),
+                        realServer("alive", "127.0.0.1", alive.port()))
+                        .withAlgorithm(io.fulcrum.dataplane.config.Algorithm.WEIGHTED_ROUND_ROBIN)
+                        .withTimeouts(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMillis(300)));
+                for (int i = 0; i < 2; i++) {
+                    long started = System.nanoTime();
+                    try (TestClient client = new TestClient("127.0.0.1", port)) {
+                        assertEquals("alive", client.readLine());
+                    }
+                    assertTrue(System.nanoTime() - started < Duration.ofSeconds(3).toNanos(), "served after the timeout");
+                }
+                assertTrue(fixture.status("web", "full").connectFailures() >= 1, "the hanging connect counted");
+                assertEquals(0, fixture.status("web").refusedConnections());
+            } finally {
+                for (Socket filler : fillers) {
+                    filler.close();
+                }
+            }
         }
     }
 
