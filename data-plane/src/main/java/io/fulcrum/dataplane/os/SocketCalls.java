@@ -119,6 +119,19 @@ public final class SocketCalls {
         }
     }
 
+    /**
+     * Makes {@code fd} a socket of a virtual service before it is bound: shared with the other event
+     * loops and nodes on the host (SO_REUSEADDR, SO_REUSEPORT), and bindable to an address the host does
+     * not hold yet (IP_FREEBIND; keepalived may move it here later). 0, or -1 with errno.
+     */
+    public int shareAndBindFreely(int fd, InetAddress address) {
+        boolean v6 = address instanceof Inet6Address;
+        if (setInt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 || setInt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
+            return -1;
+        }
+        return setInt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_FREEBIND : IP_FREEBIND, 1);
+    }
+
     public int bind(int fd, InetAddress address, int port) {
         int size = putSocketAddress(address, port);
         try {

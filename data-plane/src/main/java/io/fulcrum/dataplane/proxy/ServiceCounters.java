@@ -67,6 +67,10 @@ public final class ServiceCounters {
         droppedDatagrams.increment();
     }
 
+    public void datagramsDropped(int count) {
+        droppedDatagrams.add(count);
+    }
+
     public void flowDropped() {
         droppedFlows.increment();
     }

@@ -1,13 +1,11 @@
 package io.fulcrum.dataplane.proxy.tcp;
 
+import io.fulcrum.dataplane.proxy.LoopSocket;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoEvent;
-import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -16,15 +14,13 @@ import java.lang.foreign.MemorySegment;
  * peer's FIN, room to write), so its interest never changes while it lives; and what it has not
  * taken yet. Only the pair's event loop touches it.
  */
-final class PairSide implements EpollIoHandle, Runnable {
+final class PairSide extends LoopSocket implements Runnable {
     /** Input, the peer's FIN, room to write; edge-triggered: each is reported when it changes. */
     private static final EpollIoOps INTEREST = EpollIoOps.valueOf(EpollIoOps.EPOLLIN.value()
             | EpollIoOps.EPOLLOUT.value() | EpollIoOps.EPOLLRDHUP.value() | EpollIoOps.EPOLLET.value());
 
     final TcpPair pair;
     final int fd;
-    private final FileDescriptor descriptor;
-    private IoRegistration registration;
     /** Input arrived that was not read to the end yet (edge-triggered: no new edge until it is). */
     boolean readable;
     /** The peer sent its FIN: once the input is read to the end, nothing more comes. */
@@ -41,50 +37,18 @@ final class PairSide implements EpollIoHandle, Runnable {
     long pendingLength;
 
     PairSide(TcpPair pair, int fd) {
+        super(fd);
         this.pair = pair;
         this.fd = fd;
-        this.descriptor = new FileDescriptor(fd);
     }
 
-    /** Registers with the loop's epoll; false if the loop refused (it is shutting down). */
+    /** Registers with the loop's epoll; false if it could not (the pair then closes). */
     boolean register(TcpLoop loop) {
-        var future = loop.eventLoop.register(this);
-        // On the event loop registration completes inline.
-        if (!future.isSuccess()) {
-            return false;
-        }
-        registration = future.getNow();
-        try {
-            registration.submit(INTEREST);
-            return true;
-        } catch (RuntimeException e) {
-            return false; // epoll_ctl failed (ENOMEM, ENOSPC: the node's limits); closeSocket cleans up
-        }
+        return register(loop.eventLoop, INTEREST);
     }
 
     boolean hasPending() {
         return pending != null;
-    }
-
-    /**
-     * Closes the socket, then leaves epoll: a closed descriptor has already left, so no system call is
-     * spent removing it.
-     */
-    void closeSocket() {
-        try {
-            descriptor.close();
-        } catch (IOException e) {
-            // EBADF or EINTR: either way the descriptor is gone.
-        }
-        if (registration != null) {
-            registration.cancel();
-            registration = null;
-        }
-    }
-
-    @Override
-    public FileDescriptor fd() {
-        return descriptor;
     }
 
     @Override

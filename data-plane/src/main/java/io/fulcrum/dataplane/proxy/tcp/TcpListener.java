@@ -4,18 +4,15 @@ import io.fulcrum.dataplane.config.VirtualServiceConfig;
 import io.fulcrum.dataplane.os.Errno;
 import io.fulcrum.dataplane.os.SocketCalls;
 import io.fulcrum.dataplane.proxy.BoundSocket;
+import io.fulcrum.dataplane.proxy.LoopSocket;
 import io.fulcrum.dataplane.proxy.ProxiedService;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * budget (this client's and its upstream's); a refused client learns at once instead of waiting in the
  * accept queue. Everything but {@link #quiesce} runs on its event loop.
  */
-final class TcpListener implements EpollIoHandle, BoundSocket {
+final class TcpListener extends LoopSocket implements BoundSocket {
     private static final int BACKLOG = 4096;
     /** Accepts per wake-up before the loop serves the connections it already has. */
     private static final int ACCEPTS_PER_WAKEUP = 64;
@@ -42,30 +39,19 @@ final class TcpListener implements EpollIoHandle, BoundSocket {
     private final InetAddress address;
     private final int port;
     private final String name;
-    private final FileDescriptor descriptor;
-    private IoRegistration registration;
 
     private TcpListener(TcpLoop loop, TcpListeners service, InetSocketAddress bound, int fd) {
+        super(fd);
         this.loop = loop;
         this.service = service;
         this.address = bound.getAddress();
         this.port = bound.getPort();
         this.name = address.getHostAddress() + ":" + port;
-        this.descriptor = new FileDescriptor(fd);
     }
 
     /** Binds and registers a listener on the loop (the work runs there); fails with the reason. */
     static TcpListener bind(TcpLoop loop, TcpListeners service, InetSocketAddress address) throws IOException {
-        try {
-            return loop.eventLoop.submit(() -> bindOnLoop(loop, service, address)).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while binding " + address, e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException("event loop did not bind " + address + " in time", e);
-        }
+        return onLoop(loop.eventLoop, () -> bindOnLoop(loop, service, address), "binding " + address);
     }
 
     private static TcpListener bindOnLoop(TcpLoop loop, TcpListeners service, InetSocketAddress address)
@@ -76,11 +62,7 @@ final class TcpListener implements EpollIoHandle, BoundSocket {
         if (fd < 0) {
             throw new IOException("socket: " + Errno.describe(calls.errno()));
         }
-        boolean v6 = ip instanceof Inet6Address;
-        if (calls.setInt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_REUSEADDR, 1) < 0
-                || calls.setInt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_REUSEPORT, 1) < 0
-                || calls.setInt(fd, v6 ? SocketCalls.IPPROTO_IPV6 : SocketCalls.IPPROTO_IP,
-                        v6 ? SocketCalls.IPV6_FREEBIND : SocketCalls.IP_FREEBIND, 1) < 0
+        if (calls.shareAndBindFreely(fd, ip) < 0
                 || calls.setInt(fd, SocketCalls.IPPROTO_TCP, SocketCalls.TCP_NODELAY, 1) < 0
                 || calls.bind(fd, ip, address.getPort()) < 0
                 || calls.listen(fd, BACKLOG) < 0) {
@@ -89,13 +71,10 @@ final class TcpListener implements EpollIoHandle, BoundSocket {
             throw new IOException(Errno.describe(errno));
         }
         TcpListener listener = new TcpListener(loop, service, address, fd);
-        var registered = loop.eventLoop.register(listener);
-        if (!registered.isSuccess()) {
-            listener.closeNow();
-            throw new IOException("event loop refused the listener", registered.cause());
+        if (!listener.register(loop.eventLoop, ACCEPTING)) {
+            listener.closeSocket();
+            throw new IOException("the event loop could not take the listener");
         }
-        listener.registration = registered.getNow();
-        listener.registration.submit(ACCEPTING);
         return listener;
     }
 
@@ -116,15 +95,10 @@ final class TcpListener implements EpollIoHandle, BoundSocket {
     }
 
     @Override
-    public FileDescriptor fd() {
-        return descriptor;
-    }
-
-    @Override
     public void handle(IoRegistration registration, IoEvent event) {
         SocketCalls calls = loop.calls;
-        for (int i = 0; i < ACCEPTS_PER_WAKEUP && descriptor.isOpen(); i++) {
-            int fd = calls.accept(descriptor.intValue());
+        for (int i = 0; i < ACCEPTS_PER_WAKEUP && isOpen(); i++) {
+            int fd = calls.accept(fdValue());
             if (fd >= 0) {
                 admit(fd, calls.acceptedAddress(), calls.acceptedPort());
                 continue;
@@ -146,12 +120,8 @@ final class TcpListener implements EpollIoHandle, BoundSocket {
     }
 
     private void pauseAccepting() {
-        registration.submit(PAUSED);
-        loop.eventLoop.schedule(() -> {
-            if (registration != null && registration.isValid()) {
-                registration.submit(ACCEPTING);
-            }
-        }, PAUSE_AFTER_SHORTAGE_MILLIS, TimeUnit.MILLISECONDS);
+        interest(PAUSED);
+        loop.eventLoop.schedule(() -> interest(ACCEPTING), PAUSE_AFTER_SHORTAGE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void admit(int fd, InetAddress client, int clientPort) {
@@ -192,17 +162,12 @@ final class TcpListener implements EpollIoHandle, BoundSocket {
     }
 
     @Override
-    public boolean isOpen() {
-        return descriptor.isOpen();
-    }
-
-    @Override
     public boolean quiesce() {
-        if (!descriptor.isOpen()) {
+        if (!isOpen()) {
             return true;
         }
         try {
-            SynDropFilter.attach(descriptor.intValue());
+            SynDropFilter.attach(fdValue());
             return true;
         } catch (RuntimeException e) {
             return false;
@@ -212,21 +177,9 @@ final class TcpListener implements EpollIoHandle, BoundSocket {
     @Override
     public void close() {
         if (loop.eventLoop.inEventLoop()) {
-            closeNow();
+            closeSocket();
         } else if (!loop.eventLoop.isShuttingDown()) {
-            loop.eventLoop.submit(this::closeNow).syncUninterruptibly();
-        }
-    }
-
-    private void closeNow() {
-        try {
-            descriptor.close();
-        } catch (IOException e) {
-            // Gone either way.
-        }
-        if (registration != null) {
-            registration.cancel();
-            registration = null;
+            loop.eventLoop.submit(this::closeSocket).syncUninterruptibly();
         }
     }
 

@@ -3,14 +3,12 @@ package io.fulcrum.dataplane.proxy.udp;
 import io.fulcrum.dataplane.balance.RealServer;
 import io.fulcrum.dataplane.os.Errno;
 import io.fulcrum.dataplane.os.SocketCalls;
+import io.fulcrum.dataplane.proxy.LoopSocket;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 
@@ -21,7 +19,7 @@ import java.net.InetSocketAddress;
  * leave from the flow's service socket, a run of equal-sized ones as one segmented send. An ICMP port
  * unreachable on it (the real server's port is closed) is passive failure evidence against the server.
  */
-final class FlowSocket implements FlowUpstream, EpollIoHandle {
+final class FlowSocket extends LoopSocket implements FlowUpstream {
     private static final System.Logger LOG = System.getLogger(FlowSocket.class.getName());
     /** Batches of replies read per wake-up before the loop serves its other sockets. */
     private static final int BATCHES_PER_WAKEUP = 4;
@@ -31,19 +29,17 @@ final class FlowSocket implements FlowUpstream, EpollIoHandle {
     private final UdpFlow flow;
     private final InetSocketAddress target;
     private final SocketDrops drops;
-    private final FileDescriptor descriptor;
-    private IoRegistration registration;
     private long inode = -1;
     // Written on the socket's loop; read by another loop handing a datagram over.
     private volatile boolean closed;
 
     private FlowSocket(UdpLoop loop, FlowTable table, UdpFlow flow, InetSocketAddress target, SocketDrops drops, int fd) {
+        super(fd);
         this.loop = loop;
         this.table = table;
         this.flow = flow;
         this.target = target;
         this.drops = drops;
-        this.descriptor = new FileDescriptor(fd);
     }
 
     /** The opener used in production: sockets with these buffers, whose kernel drops are counted in {@code drops}. */
@@ -66,13 +62,10 @@ final class FlowSocket implements FlowUpstream, EpollIoHandle {
             throw new IllegalStateException("connect to " + target + ": " + Errno.describe(errno));
         }
         FlowSocket socket = new FlowSocket(loop, table, flow, target, drops, fd);
-        var registered = loop.eventLoop.register(socket);
-        if (!registered.isSuccess()) {
-            socket.closeNow();
-            throw new IllegalStateException("event loop refused the socket", registered.cause());
+        if (!socket.register(loop.eventLoop, EpollIoOps.EPOLLIN)) {
+            socket.closeSocket();
+            throw new IllegalStateException("the event loop could not take the socket to " + target);
         }
-        socket.registration = registered.getNow();
-        socket.registration.submit(EpollIoOps.EPOLLIN);
         socket.inode = drops.track(fd);
         return socket;
     }
@@ -87,7 +80,7 @@ final class FlowSocket implements FlowUpstream, EpollIoHandle {
             handOver(from);
             return true;
         }
-        if (from.sendRun(descriptor.intValue(), null)) {
+        if (from.sendRun(fdValue(), null)) {
             return true;
         }
         failed(from.calls.errno());
@@ -110,8 +103,8 @@ final class FlowSocket implements FlowUpstream, EpollIoHandle {
                 loop.batch.put(0, copies[k]);
                 loop.run.clear();
                 loop.run.add(0, copies[k].length);
-                if (!loop.sendRun(descriptor.intValue(), null)) {
-                    table.counters().datagramDropped();
+                if (!loop.sendRun(fdValue(), null)) {
+                    table.counters().datagramsDropped(1);
                     failed(loop.calls.errno());
                 }
             }
@@ -127,16 +120,11 @@ final class FlowSocket implements FlowUpstream, EpollIoHandle {
         LOG.log(Level.DEBUG, "upstream of {0}: {1}", flow.key(), Errno.describe(errno));
     }
 
-    @Override
-    public FileDescriptor fd() {
-        return descriptor;
-    }
-
     /** Replies from the real server: read in batches, sent on to the client from the flow's service socket. */
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
         for (int i = 0; i < BATCHES_PER_WAKEUP && !closed; i++) {
-            int received = loop.batch.receive(loop.calls, descriptor.intValue());
+            int received = loop.batch.receive(loop.calls, fdValue());
             if (received < 0) {
                 int errno = loop.calls.errno();
                 if (errno == Errno.EAGAIN) {
@@ -186,9 +174,7 @@ final class FlowSocket implements FlowUpstream, EpollIoHandle {
             return;
         }
         if (listener == null || !listener.reply(loop, client)) {
-            for (int k = 0; k < datagrams; k++) {
-                table.counters().datagramDropped();
-            }
+            table.counters().datagramsDropped(datagrams);
         }
         run.clear();
     }
@@ -209,14 +195,6 @@ final class FlowSocket implements FlowUpstream, EpollIoHandle {
         }
         closed = true;
         drops.untrack(inode);
-        try {
-            descriptor.close();
-        } catch (IOException e) {
-            // Gone either way.
-        }
-        if (registration != null) {
-            registration.cancel();
-            registration = null;
-        }
+        closeSocket();
     }
 }

@@ -3,21 +3,16 @@ package io.fulcrum.dataplane.proxy.udp;
 import io.fulcrum.dataplane.os.Errno;
 import io.fulcrum.dataplane.os.SocketCalls;
 import io.fulcrum.dataplane.proxy.BoundSocket;
+import io.fulcrum.dataplane.proxy.LoopSocket;
 import io.fulcrum.dataplane.proxy.ServiceCounters;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One service socket of a UDP virtual service on one event loop, bound with SO_REUSEPORT (the kernel
@@ -27,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * the client sees them come from the address and port it sent to. A bad datagram is dropped and
  * counted; the shared socket is never closed because of one.
  */
-final class UdpServiceSocket implements EpollIoHandle, BoundSocket {
+final class UdpServiceSocket extends LoopSocket implements BoundSocket {
     private static final System.Logger LOG = System.getLogger(UdpServiceSocket.class.getName());
     /** Batches read per wake-up before the loop serves its other sockets (readiness is level-triggered). */
     private static final int BATCHES_PER_WAKEUP = 4;
@@ -36,31 +31,20 @@ final class UdpServiceSocket implements EpollIoHandle, BoundSocket {
     private final FlowTable table;
     private final SocketDrops drops;
     private final int port;
-    private final FileDescriptor descriptor;
-    private IoRegistration registration;
     private long inode = -1;
 
     private UdpServiceSocket(UdpLoop loop, FlowTable table, SocketDrops drops, int port, int fd) {
+        super(fd);
         this.loop = loop;
         this.table = table;
         this.drops = drops;
         this.port = port;
-        this.descriptor = new FileDescriptor(fd);
     }
 
     /** Binds and registers a service socket on the loop (the work runs there); fails with the reason. */
     static UdpServiceSocket bind(UdpLoop loop, FlowTable table, InetSocketAddress address, UdpSocketBuffers buffers,
                                  SocketDrops drops) throws IOException {
-        try {
-            return loop.eventLoop.submit(() -> bindOnLoop(loop, table, address, buffers, drops)).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while binding " + address, e);
-        } catch (TimeoutException e) {
-            throw new IOException("event loop did not bind " + address + " in time", e);
-        }
+        return onLoop(loop.eventLoop, () -> bindOnLoop(loop, table, address, buffers, drops), "binding " + address);
     }
 
     private static UdpServiceSocket bindOnLoop(UdpLoop loop, FlowTable table, InetSocketAddress address,
@@ -71,11 +55,7 @@ final class UdpServiceSocket implements EpollIoHandle, BoundSocket {
         if (fd < 0) {
             throw new IOException("socket: " + Errno.describe(calls.errno()));
         }
-        boolean v6 = ip instanceof Inet6Address;
-        if (calls.setInt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_REUSEADDR, 1) < 0
-                || calls.setInt(fd, SocketCalls.SOL_SOCKET, SocketCalls.SO_REUSEPORT, 1) < 0
-                || calls.setInt(fd, v6 ? SocketCalls.IPPROTO_IPV6 : SocketCalls.IPPROTO_IP,
-                        v6 ? SocketCalls.IPV6_FREEBIND : SocketCalls.IP_FREEBIND, 1) < 0
+        if (calls.shareAndBindFreely(fd, ip) < 0
                 || !buffers.applyToService(calls, fd)
                 || calls.bind(fd, ip, address.getPort()) < 0) {
             int errno = calls.errno();
@@ -83,13 +63,10 @@ final class UdpServiceSocket implements EpollIoHandle, BoundSocket {
             throw new IOException(Errno.describe(errno));
         }
         UdpServiceSocket socket = new UdpServiceSocket(loop, table, drops, address.getPort(), fd);
-        var registered = loop.eventLoop.register(socket);
-        if (!registered.isSuccess()) {
-            socket.closeNow();
-            throw new IOException("event loop refused the socket", registered.cause());
+        if (!socket.register(loop.eventLoop, EpollIoOps.EPOLLIN)) {
+            socket.closeSocket();
+            throw new IOException("the event loop could not take the socket");
         }
-        socket.registration = registered.getNow();
-        socket.registration.submit(EpollIoOps.EPOLLIN);
         socket.inode = drops.track(fd);
         return socket;
     }
@@ -98,20 +75,11 @@ final class UdpServiceSocket implements EpollIoHandle, BoundSocket {
         return loop;
     }
 
-    int fdValue() {
-        return descriptor.intValue();
-    }
-
-    @Override
-    public FileDescriptor fd() {
-        return descriptor;
-    }
-
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
         DatagramBatch batch = loop.batch;
-        for (int i = 0; i < BATCHES_PER_WAKEUP && descriptor.isOpen(); i++) {
-            int received = batch.receive(loop.calls, descriptor.intValue());
+        for (int i = 0; i < BATCHES_PER_WAKEUP && isOpen(); i++) {
+            int received = batch.receive(loop.calls, fdValue());
             if (received < 0) {
                 if (loop.calls.errno() != Errno.EAGAIN && loop.calls.errno() != Errno.EINTR) {
                     table.counters().datagramDropped();
@@ -171,25 +139,18 @@ final class UdpServiceSocket implements EpollIoHandle, BoundSocket {
         }
         int datagrams = run.count();
         if (!target.send(loop)) {
-            for (int k = 0; k < datagrams; k++) {
-                table.counters().datagramDropped();
-            }
+            table.counters().datagramsDropped(datagrams);
         }
         run.clear();
     }
 
     /** Sends the calling loop's run to {@code client} from this socket; false if the kernel took none. */
     boolean reply(UdpLoop from, InetSocketAddress client) {
-        if (!descriptor.isOpen()) {
+        if (!isOpen()) {
             from.run.clear();
             return false;
         }
-        return from.sendRun(descriptor.intValue(), client);
-    }
-
-    @Override
-    public boolean isOpen() {
-        return descriptor.isOpen();
+        return from.sendRun(fdValue(), client);
     }
 
     @Override
@@ -207,18 +168,10 @@ final class UdpServiceSocket implements EpollIoHandle, BoundSocket {
     }
 
     private void closeNow() {
-        if (descriptor.isOpen()) {
+        if (isOpen()) {
             drops.untrack(inode);
-            try {
-                descriptor.close();
-            } catch (IOException e) {
-                // Gone either way.
-            }
         }
-        if (registration != null) {
-            registration.cancel();
-            registration = null;
-        }
+        closeSocket();
     }
 
     @Override
