@@ -141,6 +141,13 @@ public final class PairNetwork implements AutoCloseable {
         created.clear();
     }
 
+    /** Runs a program inside {@code namespace} and returns what it printed; fails with its output. */
+    public static String exec(String namespace, String... program) {
+        List<String> command = new ArrayList<>(List.of("netns", "exec", namespace));
+        command.addAll(List.of(program));
+        return ip(command.toArray(String[]::new));
+    }
+
     /** Runs ip with these arguments and returns what it printed; fails with its output. */
     static String ip(String... arguments) {
         List<String> command = new ArrayList<>();
