@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * pair's event loop, so its plain fields need no synchronisation.
  */
 final class TcpPair implements Runnable {
-    /** Reads of full chunks per side and wake-up before the loop serves others (1 MiB). */
-    private static final int MAX_READS = 16;
+    /** Full reads per side and wake-up before the loop serves others (1 MiB). */
+    private static final int MAX_READS = 1024 * 1024 / TcpLoop.READ;
     /** EPOLLHUP: both directions are shut (the peer reset, or sent its FIN after ours). */
     private static final int HANGUP = 0x10;
     private static final int ERROR = EpollIoOps.EPOLLERR.value();
@@ -156,7 +156,7 @@ final class TcpPair implements Runnable {
         noteInput(server, ops);
         if (config.proxyProtocol()) {
             byte[] header = ProxyProtocolV2.header(clientAddress, clientPort, listener.address(), listener.port());
-            server.pending = loop.takeChunk();
+            server.pending = loop.takeChunk(header.length);
             MemorySegment.copy(header, 0, server.pending, ValueLayout.JAVA_BYTE, 0, header.length);
             server.pendingOffset = 0;
             server.pendingLength = header.length;
@@ -279,10 +279,10 @@ final class TcpPair implements Runnable {
         }
         timeouts.activity();
         for (int reads = 0; reads < MAX_READS; reads++) {
-            long read = calls.recv(from.fd, loop.buffer, TcpLoop.CHUNK);
+            long read = calls.recv(from.fd, loop.buffer, TcpLoop.READ);
             if (read > 0) {
                 countRead(from, read);
-                boolean drained = read < TcpLoop.CHUNK;
+                boolean drained = read < TcpLoop.READ;
                 // The FIN was seen and the input is read to its end: these are the last bytes.
                 boolean last = drained && from.finSeen;
                 if (drained) {
@@ -334,9 +334,9 @@ final class TcpPair implements Runnable {
             }
             sent = 0;
         }
-        to.pending = loop.takeChunk();
-        to.pendingOffset = 0;
         to.pendingLength = length - sent;
+        to.pending = loop.takeChunk(to.pendingLength);
+        to.pendingOffset = 0;
         MemorySegment.copy(loop.bufferSegment, sent, to.pending, 0, to.pendingLength);
         return false;
     }
