@@ -11,7 +11,7 @@
 # Settings (environment):
 #   BENCH_SECONDS  length of each measured run (default 4)      BENCH_REPS  repetitions (default 3)
 #   BENCH_WARMUP   warm-up seconds per path before the measured runs (default 5; the JIT's warm-up)
-#   BENCH_FIRST    seconds measured right after a start, per path (default 10)
+#   BENCH_FIRST    seconds measured right after a start, per path (default 10), BENCH_REPS starts each
 #   BENCH_IDLE     idle connections for the memory figure (default 6000: 12,000 descriptors, within what
 #                  a Fulcrum node gives one virtual service under this machine's limit of 20,000)
 #   FULCRUM_DATA_PLANE_JAR / FULCRUM_CONTROL_PLANE_DIR / FULCRUM_TESTBED_JAR  use other builds
@@ -379,15 +379,15 @@ measured() { # measured TARGET NAME COMMAND...: output to $RAW/TARGET.NAME, prox
 
 # The first BENCH_FIRST seconds of each path after a start, without warm-up: what a restarted
 # proxy gives (for Fulcrum, before the JIT has compiled its hot paths).
-measure_first() {
-  local target="$1"
+measure_first() { # measure_first TARGET REP
+  local target="$1" rep="$2"
   restart_proxy "$target" "$LAYOUT"
-  measured "$target" first-rr64.1 wrk_run "$target" 64 "$FIRST"
+  measured "$target" "first-rr64.$rep" wrk_run "$target" 64 "$FIRST"
   restart_proxy "$target" "$LAYOUT"
-  measured "$target" first-close.1 wrk_run "$target" 64 "$FIRST" -H 'Connection: close'
+  measured "$target" "first-close.$rep" wrk_run "$target" 64 "$FIRST" -H 'Connection: close'
   if has_udp "$target"; then
     restart_proxy "$target" "$LAYOUT"
-    measured "$target" first-udp.1 udp_run "$target" "$FIRST"
+    measured "$target" "first-udp.$rep" udp_run "$target" "$FIRST"
   fi
 }
 
@@ -428,11 +428,19 @@ measure_layout() {
   if wants idle "$figures"; then
     for target in "${targets[@]}"; do [[ "$target" == direct ]] || measure_idle "$target"; done
   fi
+  n=${#targets[@]}
+  # One start is one sample of a drifting machine: the first seconds are measured REPS times too,
+  # interleaved like the warm figures.
   if wants first "$figures"; then
-    for target in "${targets[@]}"; do [[ "$target" == direct ]] || measure_first "$target"; done
+    for rep in $(seq 1 "$REPS"); do
+      log "$LAYOUT: the first $FIRST s after a start, $rep of $REPS"
+      for (( i = 0; i < n; i++ )); do
+        target="${targets[$(( (i + rep - 1) % n ))]}"
+        [[ "$target" == direct ]] || measure_first "$target" "$rep"
+      done
+    done
   fi
   for target in "${targets[@]}"; do warm_up "$target"; done
-  n=${#targets[@]}
   for rep in $(seq 1 "$REPS"); do
     log "$LAYOUT: repetition $rep of $REPS"
     for figure in rr close bulk udp udpidle; do

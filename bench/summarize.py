@@ -231,8 +231,8 @@ def first_table(layouts, warm):
             ("UDP, 64 flows x 4 in flight: round trips/s", "udp", "rate", "udp", "round trips/s"),
             ("UDP: proxy CPU per round trip", "udp", "cpu", "udpcpu", "us")]
     lines = ["### The first %s s after a start, next to the warm figure" % first, "",
-             "Each proxy restarted, then measured at once for %s s on one path (no warm-up); "
-             "in brackets the same figure warm, and first / warm." % first, "",
+             "Each proxy restarted, then measured at once for %s s on one path (no warm-up), median of %s "
+             "starts; in brackets the same figure warm, and first / warm." % (first, reps), "",
              "| figure | layout | unit | " + " | ".join(TITLES[t] for t in PROXIES) + " |",
              "|---|---|---|" + "---|" * len(PROXIES)]
     any_row = False
