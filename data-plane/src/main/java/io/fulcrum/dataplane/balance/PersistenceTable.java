@@ -70,11 +70,26 @@ public final class PersistenceTable {
 
     /** Pins the client to the server (replacing any previous pin). */
     public void pin(InetAddress client, RealServer server) {
+        pinReached(client, server, java.util.Set.of());
+    }
+
+    /**
+     * Pins the client to the server one of its connections reached, which tried {@code tried} before.
+     * A live pin to another server is kept when that server can still take the client and this
+     * connection did not try it: the connection chose before the pin existed (two first connections
+     * of one client at once), and the earlier pin wins, as between peers, so every node of a pair
+     * keeps the same one. It moves when the pinned server failed this connection or cannot take it.
+     */
+    public void pinReached(InetAddress client, RealServer server, java.util.Set<RealServer> tried) {
         long now = clockMillis.getAsLong();
         Entry existing = entries.get(client);
         if (existing != null && existing.server == server) {
             existing.lastUsedMillis = now;
             shareIfDue(client, existing, now);
+            return;
+        }
+        if (existing != null && !expired(existing, now) && !existing.server.breaksPersistence()
+                && !existing.server.saturated() && !tried.contains(existing.server)) {
             return;
         }
         if (existing == null && entries.size() >= maxEntries) {

@@ -91,8 +91,17 @@ public final class RealServerSelector {
 
     /** Records that the client's connection reached the server, (re)pinning it if persistent. */
     public void connected(InetAddress client, RealServer server) {
+        connected(client, server, Set.of());
+    }
+
+    /**
+     * Records that the client's connection reached the server after trying {@code tried}: pins the
+     * client there, or moves its pin when the pinned server failed the connection or cannot take it
+     * ({@link PersistenceTable#pinReached}).
+     */
+    public void connected(InetAddress client, RealServer server, Set<RealServer> tried) {
         if (selection.persistent()) {
-            persistence.pin(client, server);
+            persistence.pinReached(client, server, tried);
         }
     }
 

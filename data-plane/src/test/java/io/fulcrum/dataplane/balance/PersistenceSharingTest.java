@@ -31,7 +31,7 @@ class PersistenceSharingTest {
     @Test
     void aNewPinIsAnnouncedAtOnceAndAMovedOneToo() {
         table.pin(client(1), a);
-        table.pin(client(1), b);
+        table.pinReached(client(1), b, java.util.Set.of(a));
         assertEquals(List.of(client(1), client(1)), announced);
     }
 

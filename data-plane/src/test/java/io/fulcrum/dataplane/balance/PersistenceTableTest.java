@@ -103,6 +103,33 @@ class PersistenceTableTest {
         assertEquals(first == a ? b : a, other, "new clients avoid the drained server");
     }
 
+    /**
+     * Two first connections of one client chose different servers before either was pinned: the first
+     * to connect pins the client and the other does not move it (the peers' rule: the earlier pin
+     * wins), while a connection that failed on the pinned server does move it.
+     */
+    @Test
+    void theFirstPinOfConcurrentFirstConnectionsStaysAndAFailedPinnedServerMovesIt() {
+        RealServer a = server("a", 100);
+        RealServer b = server("b", 100);
+        RealServerSelector selector = new RealServerSelector(clock::get);
+        selector.update(List.of(a, b), Algorithm.WEIGHTED_LEAST_CONNECTIONS,
+                new PersistenceConfig(PersistenceMode.SOURCE_IP, Duration.ofMinutes(6)));
+        RealServer one = selector.select(client(7), Set.of());
+        RealServer two = selector.select(client(7), Set.of());
+        assertEquals(Set.of(a, b), Set.of(one, two), "least connections spreads the two");
+        selector.connected(client(7), one, Set.of(one));
+        clock.addAndGet(5);
+        selector.connected(client(7), two, Set.of(two));
+        one.release();
+        two.release();
+        assertEquals(one, selector.select(client(7), Set.of()), "the first pin stays");
+        one.release();
+        clock.addAndGet(5);
+        selector.connected(client(7), two, Set.of(one, two));
+        assertEquals(two, selector.select(client(7), Set.of()), "a retry away from the pinned server moves the pin");
+    }
+
     @Test
     void haltedServerLosesPersistentClientsToAnotherServer() {
         RealServer a = server("a", 100);

@@ -100,7 +100,7 @@ final class UpstreamChoice {
         if (server != null) {
             server.connectionEstablished();
             server.upstreamAnswered();
-            service.selector().connected(client, server);
+            service.selector().connected(client, server, tried());
         } else {
             service.counters().fallbackUsed();
         }

@@ -136,7 +136,7 @@ public final class FlowTable {
             old.release();
             oldUpstream.close();
             next.connectionEstablished();
-            service.selector().connected(client, next);
+            service.selector().connected(client, next, Set.of(old));
             service.counters().flowRepinned();
             return flow;
         }
