@@ -2,6 +2,7 @@ package io.fulcrum.dataplane.balance;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -68,9 +69,9 @@ public final class PersistenceTable {
         return entry.server;
     }
 
-    /** Pins the client to the server (replacing any previous pin). */
+    /** Pins the client to the server a connection reached at its first try ({@link #pinReached}). */
     public void pin(InetAddress client, RealServer server) {
-        pinReached(client, server, java.util.Set.of());
+        pinReached(client, server, Set.of());
     }
 
     /**
@@ -80,7 +81,7 @@ public final class PersistenceTable {
      * of one client at once), and the earlier pin wins, as between peers, so every node of a pair
      * keeps the same one. It moves when the pinned server failed this connection or cannot take it.
      */
-    public void pinReached(InetAddress client, RealServer server, java.util.Set<RealServer> tried) {
+    public void pinReached(InetAddress client, RealServer server, Set<RealServer> tried) {
         long now = clockMillis.getAsLong();
         Entry existing = entries.get(client);
         if (existing != null && existing.server == server) {
