@@ -96,6 +96,15 @@ final class TcpListener extends LoopSocket implements BoundSocket {
 
     @Override
     public void handle(IoRegistration registration, IoEvent event) {
+        loop.acceptsStarted();
+        try {
+            acceptAll();
+        } finally {
+            loop.acceptsEnded();
+        }
+    }
+
+    private void acceptAll() {
         SocketCalls calls = loop.calls;
         for (int i = 0; i < ACCEPTS_PER_WAKEUP && isOpen(); i++) {
             int fd = calls.accept(fdValue());

@@ -37,6 +37,7 @@ final class TcpLoop {
     private final ArrayDeque<MemorySegment> spareChunks = new ArrayDeque<>();
     private final ArrayDeque<TcpPair> connects = new ArrayDeque<>();
     private final Runnable connectAll = this::connectAll;
+    private boolean accepting;
     private TcpPair newest;
     private int pairs;
 
@@ -62,15 +63,32 @@ final class TcpLoop {
     }
 
     /**
-     * Connects the pair's upstream after this pass over the ready sockets, not inside it: the upstream
-     * connects of a burst of accepts then go out back to back, and a real server that one of them woke
-     * is still awake for the rest (waking a sleeping process is a large part of a connect's cost).
+     * Connects the pair's upstream after the accepts of this wake-up of its listener, not between them:
+     * the upstream connects of a burst of accepts then go out back to back, and a real server that one
+     * of them woke is still awake for the rest (waking a sleeping process is a large part of a
+     * connect's cost). Outside a listener's wake-up, after the current pass over ready sockets.
+     * <p>
+     * Not as a task of the event loop for every burst: the loop's task runner would then be hot, and
+     * the JIT compiles it with this relay's connect inlined and compiles it again each time another
+     * kind of task comes along, about a third of a second of a shared core each time in a node's
+     * first seconds.
      */
     void connectSoon(TcpPair pair) {
-        if (connects.isEmpty()) {
+        connects.add(pair);
+        if (!accepting && connects.size() == 1) {
             eventLoop.execute(connectAll);
         }
-        connects.add(pair);
+    }
+
+    /** A listener starts accepting: connects wait for {@link #acceptsEnded()}. */
+    void acceptsStarted() {
+        accepting = true;
+    }
+
+    /** The listener's accepts of this wake-up are done: their upstream connects go out. */
+    void acceptsEnded() {
+        accepting = false;
+        connectAll();
     }
 
     private void connectAll() {
