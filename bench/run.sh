@@ -377,18 +377,28 @@ measured() { # measured TARGET NAME COMMAND...: output to $RAW/TARGET.NAME, prox
   echo "ticks $(( $(cpu_ticks $pids) - before )) hz $(getconf CLK_TCK)" >"$RAW/$target.cpu-$name"
 }
 
-# The first BENCH_FIRST seconds of each path after a start, without warm-up: what a restarted
-# proxy gives (for Fulcrum, before the JIT has compiled its hot paths).
+# The first BENCH_FIRST seconds of each path once a restarted proxy accepts, without warm-up traffic:
+# what a restarted proxy gives (a Fulcrum node has run its own warm-up before it listens, --warm-up).
 measure_first() { # measure_first TARGET REP
   local target="$1" rep="$2"
-  restart_proxy "$target" "$LAYOUT"
+  restart_timed "$target" "start-rr64.$rep"
   measured "$target" "first-rr64.$rep" wrk_run "$target" 64 "$FIRST"
-  restart_proxy "$target" "$LAYOUT"
+  restart_timed "$target" "start-close.$rep"
   measured "$target" "first-close.$rep" wrk_run "$target" 64 "$FIRST" -H 'Connection: close'
   if has_udp "$target"; then
-    restart_proxy "$target" "$LAYOUT"
+    restart_timed "$target" "start-udp.$rep"
     measured "$target" "first-udp.$rep" udp_run "$target" "$FIRST"
   fi
+}
+
+# restart_timed TARGET NAME: restarts the proxy and writes the seconds from its start until its
+# listener accepts (to 0.1 s) to $RAW/TARGET.NAME: the first seconds are counted from there, so
+# this is the other half of what a restart costs (a Fulcrum node warms up before it listens).
+restart_timed() {
+  stop_proxy "$1"
+  local began="$EPOCHREALTIME"
+  start_proxy "$1" "$LAYOUT"
+  awk -v began="$began" -v now="$EPOCHREALTIME" 'BEGIN { printf "seconds %.2f\n", now - began }' >"$RAW/$1.$2"
 }
 
 # One repetition of one figure on one target.

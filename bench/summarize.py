@@ -231,11 +231,21 @@ def first_table(layouts, warm):
             ("UDP, 64 flows x 4 in flight: round trips/s", "udp", "rate", "udp", "round trips/s"),
             ("UDP: proxy CPU per round trip", "udp", "cpu", "udpcpu", "us")]
     lines = ["### The first %s s after a start, next to the warm figure" % first, "",
-             "Each proxy restarted, then measured at once for %s s on one path (no warm-up), median of %s "
+             "Each proxy restarted, then measured for %s s on one path from the moment its listener accepts "
+             "(no warm-up traffic; a Fulcrum node runs its own --warm-up before it listens), median of %s "
              "starts; in brackets the same figure warm, and first / warm." % (first, reps), "",
              "| figure | layout | unit | " + " | ".join(TITLES[t] for t in PROXIES) + " |",
              "|---|---|---|" + "---|" * len(PROXIES)]
     any_row = False
+    for layout in layouts:
+        cells = []
+        for target in PROXIES:
+            raw = Raw(layout)
+            starts = [float(raw.text(f).split()[1]) for f in raw.files(target, "start-rr64") +
+                      raw.files(target, "start-close") + raw.files(target, "start-udp")]
+            cells.append("%.1f s" % statistics.median(starts) if starts else "n/a")
+        if any(c != "n/a" for c in cells):
+            lines.append("| from the start until the listener accepts | %s | s | %s |" % (layout, " | ".join(cells)))
     for figure, path, what, key, unit in rows:
         for layout in layouts:
             cells = []

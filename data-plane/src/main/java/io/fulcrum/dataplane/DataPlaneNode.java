@@ -14,6 +14,8 @@ import io.fulcrum.dataplane.report.HealthEndpoint;
 import io.fulcrum.dataplane.report.PrometheusText;
 import io.fulcrum.dataplane.report.StatusReporter;
 import io.fulcrum.dataplane.runtime.DataPlaneRuntime;
+import io.fulcrum.dataplane.runtime.ServingState;
+import io.fulcrum.dataplane.warmup.WarmUp;
 import io.grpc.InsecureChannelCredentials;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One data-plane node wired together: event loops, runtime, disk cache, control-plane client and
- * reporter. Starts serving the cached snapshot at once, then follows the control plane.
+ * reporter. Warms its relay up, serves the cached snapshot, then follows the control plane.
  */
 public final class DataPlaneNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DataPlaneNode.class.getName());
@@ -42,6 +44,7 @@ public final class DataPlaneNode implements AutoCloseable {
     private final ControlPlaneClient client;
     private final java.util.Optional<HealthEndpoint> health;
     private final java.util.Optional<PersistenceReplicator> replicator;
+    private volatile boolean warming;
 
     DataPlaneNode(DataPlaneOptions options) {
         this.options = options;
@@ -59,7 +62,8 @@ public final class DataPlaneNode implements AutoCloseable {
         // --peers is only accepted with the TLS files (DataPlaneOptions).
         this.replicator = options.peers().map(peers -> new PersistenceReplicator(peers,
                 new PeerTls(options.tls().orElseThrow()), changes, runtime));
-        this.applier = new SnapshotApplier(runtime, new LastGoodSnapshotStore(options.stateDir()));
+        this.applier = new SnapshotApplier(runtime, new LastGoodSnapshotStore(options.stateDir()),
+                options.warmUp().isZero());
         ControlPlaneClient[] clientRef = new ControlPlaneClient[1];
         this.reporter = new StatusReporter(runtime::status, status -> clientRef[0].report(status),
                 options.reportInterval());
@@ -69,7 +73,7 @@ public final class DataPlaneNode implements AutoCloseable {
                 new NodeIdentity(options.nodeId(), hostname(), softwareVersion(), options.reportInterval()), applier, reporter::reportSoon);
         clientRef[0] = client;
         String version = softwareVersion();
-        this.health = options.healthListen().map(address -> new HealthEndpoint(address, runtime::servingState,
+        this.health = options.healthListen().map(address -> new HealthEndpoint(address, this::servingState,
                 () -> PrometheusText.render(new PrometheusText.NodeState(options.nodeId(), version, client.connected()),
                         runtime.status())));
         health.ifPresent(endpoint -> LOG.log(Level.INFO, "health endpoint on http://"
@@ -81,12 +85,39 @@ public final class DataPlaneNode implements AutoCloseable {
      * Serves the cached snapshot (if any) before the control plane answers, so a node that
      * restarts while the control plane is unreachable carries traffic at once; the hello then
      * tells the control plane which version that is.
+     * <p>
+     * With a warm-up the relay code first runs on loopback traffic ({@link WarmUp}), so the listeners
+     * open to compiled code. The control-plane stream opens meanwhile, so gRPC's first use does not
+     * take CPU from the first real connections either; a snapshot pushed meanwhile waits for the
+     * warm-up's end, after the cached one.
      */
     void start() {
-        applier.applyCached();
-        replicator.ifPresent(PersistenceReplicator::start);
+        if (options.warmUp().isZero()) {
+            applier.applyCached();
+            replicator.ifPresent(PersistenceReplicator::start);
+            client.start();
+            reporter.start();
+            return;
+        }
+        warming = true;
         client.start();
         reporter.start();
+        WarmUp.run(group, options.warmUp());
+        applier.applyCached();
+        warming = false;
+        applier.open();
+        // After the cached snapshot: the peers' pins land in its services' tables.
+        replicator.ifPresent(PersistenceReplicator::start);
+    }
+
+    /** While it warms up the node serves nothing yet, so a floating address stays with a peer that does. */
+    ServingState servingState() {
+        return warming ? new ServingState(false, "warming up (at most " + options.warmUp().toMillis() + "ms)")
+                : runtime.servingState();
+    }
+
+    boolean warming() {
+        return warming;
     }
 
     DataPlaneRuntime runtime() {

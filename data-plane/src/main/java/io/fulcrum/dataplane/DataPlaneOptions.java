@@ -5,6 +5,7 @@ import io.fulcrum.dataplane.config.DurationText;
 import io.fulcrum.dataplane.controlplane.ControlPlaneTls;
 import io.fulcrum.dataplane.peers.PeerGroup;
 import io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers;
+import io.fulcrum.dataplane.warmup.WarmUp;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -24,19 +25,21 @@ import java.util.Set;
 record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir, Duration reportInterval,
                         int ioThreads, StopTimings stop, Optional<ControlPlaneTls> tls,
                         UdpSocketBuffers udpBuffers, Optional<InetSocketAddress> healthListen,
-                        Optional<PeerGroup> peers, boolean jsonLogs) {
+                        Optional<PeerGroup> peers, boolean jsonLogs, Duration warmUp) {
 
     static final int MAX_CONTROL_PLANES = 16;
+    /** The most a start spends warming the relay before the listeners open (0s: none); see {@link WarmUp}. */
+    static final String DEFAULT_WARM_UP = "3s";
     static final Duration MIN_REPORT_INTERVAL = Duration.ofMillis(10);
     static final Duration MAX_REPORT_INTERVAL = Duration.ofMinutes(1);
     static final String USAGE = "usage: fulcrum-data-plane --control-plane HOST:PORT[,HOST:PORT...] --state-dir DIR"
             + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
             + " [--report-interval 1s] [--io-threads N] [--stop-delay 0s] [--shutdown-grace 5s]"
             + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB] [--health-listen 127.0.0.1:9110]"
-            + " [--peers ID=IP:PORT,ID=IP:PORT...] [--log-format text|json]";
+            + " [--peers ID=IP:PORT,ID=IP:PORT...] [--log-format text|json] [--warm-up 3s]";
     private static final Set<String> FLAGS = Set.of("node-id", "control-plane", "state-dir", "report-interval",
             "io-threads", "stop-delay", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer",
-            "health-listen", "peers", "log-format");
+            "health-listen", "peers", "log-format", "warm-up");
 
     static DataPlaneOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
@@ -95,8 +98,10 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new IllegalArgumentException("--log-format '" + logFormat + "' (expected text or json)");
         }
+        Duration warmUp = bounded("--warm-up", flags.getOrDefault("warm-up", DEFAULT_WARM_UP),
+                Duration.ZERO, WarmUp.MAX_BUDGET);
         return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, stop, tls, udpBuffers,
-                healthListen, peers, logFormat.equals("json"));
+                healthListen, peers, logFormat.equals("json"), warmUp);
     }
 
     /** An IP literal and a port (0: any free one); a name would need a resolver at start. */

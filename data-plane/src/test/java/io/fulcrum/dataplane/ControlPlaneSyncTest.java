@@ -3,6 +3,7 @@ package io.fulcrum.dataplane;
 import io.fulcrum.dataplane.config.LastGoodSnapshotStore;
 import io.fulcrum.dataplane.controlplane.FakeControlPlane;
 import io.fulcrum.dataplane.controlplane.TestProtos;
+import io.fulcrum.dataplane.runtime.ServingState;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.TestClient;
 import io.fulcrum.dataplane.testing.TestRealServer;
@@ -17,8 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ControlPlaneSyncTest {
@@ -129,6 +133,30 @@ class ControlPlaneSyncTest {
         }
     }
 
+    @Test
+    void aWarmingNodeOpensItsStreamAtOnceButAppliesAPushedSnapshotOnlyOnceWarm() throws Exception {
+        try (FakeControlPlane controlPlane = new FakeControlPlane(controlPort)) {
+            node = new DataPlaneNode(options(Duration.ofSeconds(5)));
+            CompletableFuture<Void> started = CompletableFuture.runAsync(node::start);
+            NodeMessage hello = controlPlane.await("hello", NodeMessage::hasHello);
+            assertFalse(started.isDone(), "the stream opens while the node warms up");
+            assertEquals(0, hello.getHello().getAppliedVersion());
+            ServingState warming = node.servingState();
+            assertFalse(warming.serving());
+            assertTrue(warming.reason().startsWith("warming up"), warming.reason());
+
+            controlPlane.push(snapshot(1));
+            NodeMessage ack = controlPlane.await("ack", NodeMessage::hasAck);
+            assertEquals(1, ack.getAck().getVersion());
+            assertFalse(node.warming(), "acknowledged only once warm");
+            started.get(10, TimeUnit.SECONDS);
+            assertTrue(node.servingState().serving(), node.servingState().reason());
+            try (TestClient client = new TestClient("127.0.0.1", servicePort)) {
+                assertEquals("rs1", client.readLine());
+            }
+        }
+    }
+
     /** The disk cache is written after the ack, off the applying thread: poll for it with a deadline. */
     private Snapshot awaitCached(Duration within) throws Exception {
         Path file = stateDir.resolve(LastGoodSnapshotStore.FILE_NAME);
@@ -141,13 +169,16 @@ class ControlPlaneSyncTest {
     }
 
     private DataPlaneNode startNode() {
-        DataPlaneOptions options = new DataPlaneOptions("node-t", java.util.List.of("127.0.0.1:" + controlPort), stateDir,
-                Duration.ofMillis(100), 2, new StopTimings(Duration.ZERO, Duration.ofSeconds(1)), java.util.Optional.empty(),
-                io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers.DEFAULT, java.util.Optional.empty(), java.util.Optional.empty(),
-                false);
-        DataPlaneNode started = new DataPlaneNode(options);
+        DataPlaneNode started = new DataPlaneNode(options(Duration.ZERO));
         started.start();
         return started;
+    }
+
+    private DataPlaneOptions options(Duration warmUp) {
+        return new DataPlaneOptions("node-t", java.util.List.of("127.0.0.1:" + controlPort), stateDir,
+                Duration.ofMillis(100), 2, new StopTimings(Duration.ZERO, Duration.ofSeconds(1)), java.util.Optional.empty(),
+                io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers.DEFAULT, java.util.Optional.empty(), java.util.Optional.empty(),
+                false, warmUp);
     }
 
     private Snapshot snapshot(long version) {

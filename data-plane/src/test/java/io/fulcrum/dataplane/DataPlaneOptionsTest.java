@@ -178,4 +178,18 @@ class DataPlaneOptionsTest {
             }
         });
     }
+
+    @Test
+    void theWarmUpBudgetDefaultsToThreeSecondsAndIsBounded() {
+        assertEquals(java.time.Duration.ofSeconds(3), DataPlaneOptions.parse(args("--node-id", "n"), Map.of()).warmUp());
+        assertEquals(java.time.Duration.ZERO,
+                DataPlaneOptions.parse(args("--node-id", "n", "--warm-up", "0s"), Map.of()).warmUp());
+        assertEquals(java.time.Duration.ofMinutes(1),
+                DataPlaneOptions.parse(args("--node-id", "n", "--warm-up=1m"), Map.of()).warmUp());
+        for (String bad : List.of("61s", "-1s", "3", "soon", "1.5s", "")) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> DataPlaneOptions.parse(args("--node-id", "n", "--warm-up", bad), Map.of()), bad);
+            assertTrue(error.getMessage().startsWith("--warm-up '"), error.getMessage());
+        }
+    }
 }

@@ -11,6 +11,7 @@ import io.fulcrum.proto.v1.SnapshotNack;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,17 +36,41 @@ public final class SnapshotApplier {
         return thread;
     });
 
+    /** Pushed snapshots wait for this: a node that warms up opens its listeners only after it. */
+    private final CountDownLatch opened;
+
     public SnapshotApplier(DataPlaneRuntime runtime, LastGoodSnapshotStore store) {
+        this(runtime, store, true);
+    }
+
+    /** @param open false: pushed snapshots wait in {@link #apply} until {@link #open()} */
+    public SnapshotApplier(DataPlaneRuntime runtime, LastGoodSnapshotStore store, boolean open) {
         this.runtime = runtime;
         this.store = store;
+        this.opened = new CountDownLatch(open ? 0 : 1);
+    }
+
+    /** From now on pushed snapshots are applied as they come (the one waiting first). */
+    public void open() {
+        opened.countDown();
     }
 
     public long appliedVersion() {
         return runtime.appliedVersion();
     }
 
-    /** Applies a pushed snapshot; returns the ack or nack to send back. */
-    public synchronized NodeMessage apply(io.fulcrum.proto.v1.Snapshot proto) {
+    /** Applies a pushed snapshot (once {@link #open()}); returns the ack or nack to send back. */
+    public NodeMessage apply(io.fulcrum.proto.v1.Snapshot proto) {
+        try {
+            opened.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return nack(proto.getVersion(), "the node is stopping");
+        }
+        return applyNow(proto);
+    }
+
+    private synchronized NodeMessage applyNow(io.fulcrum.proto.v1.Snapshot proto) {
         long version = proto.getVersion();
         long startedAt = System.nanoTime();
         try {

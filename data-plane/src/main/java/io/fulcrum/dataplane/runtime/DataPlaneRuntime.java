@@ -49,6 +49,7 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
     private final LiveConnections live = new LiveConnections();
     private final Map<String, VirtualService> services = new ConcurrentHashMap<>();
     private volatile Snapshot current = Snapshot.EMPTY;
+    private final java.util.concurrent.ScheduledFuture<?> sweeper;
     private boolean stopped;
     private boolean draining;
 
@@ -78,7 +79,8 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
         this.group = group;
         this.healthListener = healthListener;
         this.clockMillis = clockMillis;
-        group.next().scheduleAtFixedRate(this::sweepPersistence, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        this.sweeper = group.next().scheduleAtFixedRate(this::sweepPersistence, SWEEP_SECONDS, SWEEP_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     public Snapshot current() {
@@ -267,6 +269,7 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
 
     @Override
     public synchronized void close() {
+        sweeper.cancel(false);
         services.values().forEach(VirtualService::close);
         services.clear();
     }

@@ -45,6 +45,11 @@ public final class DataPlaneNode implements AutoCloseable {
         // The deployment's JVM options (deploy/jvm/data-plane.options), as production starts a node.
         command.addAll(List.of(ManagedProcess.java(), "@" + JVM_OPTIONS, "-jar", jar.toString(),
                 "--node-id", id, "--control-plane", controlPlane, "--state-dir", stateDir.toString()));
+        // Cold starts unless a test asks otherwise: the suite starts nodes by the hundred, and each would
+        // first spend up to the warm-up budget (covered in-process by ControlPlaneSyncTest and WarmUpTest).
+        if (!flags.contains("--warm-up")) {
+            command.addAll(List.of("--warm-up", "0s"));
+        }
         command.addAll(flags);
         ManagedProcess process = ManagedProcess.start(id, command,
                 Map.of(), workDir.resolve(id + ".log"));
