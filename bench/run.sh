@@ -152,7 +152,10 @@ build_fulcrum() {
   DP_JAR="${FULCRUM_DATA_PLANE_JAR:-$REPO_ROOT/data-plane/target/fulcrum-data-plane.jar}"
   CP_DIR="${FULCRUM_CONTROL_PLANE_DIR:-$REPO_ROOT/control-plane/target/quarkus-app}"
   TB_JAR="${FULCRUM_TESTBED_JAR:-$REPO_ROOT/testbed/target/fulcrum-testbed.jar}"
-  if [[ ! -f "$DP_JAR" || ! -f "$CP_DIR/quarkus-run.jar" || ! -f "$TB_JAR" ]]; then
+  # Built when missing, or older than a source file: the run must measure the code it is run from.
+  if [[ ! -f "$DP_JAR" || ! -f "$CP_DIR/quarkus-run.jar" || ! -f "$TB_JAR" ]] ||
+     [[ -z "${FULCRUM_DATA_PLANE_JAR:-}" && -n "$(find "$REPO_ROOT"/{data-plane,control-plane,testbed}/src \
+        "$REPO_ROOT/proto" -newer "$DP_JAR" -type f -print -quit 2>/dev/null)" ]]; then
     log "building Fulcrum (./mvnw -B -DskipTests package)"
     (cd "$REPO_ROOT" && ./mvnw -B -DskipTests package >"$WORK/build.log" 2>&1) || die "build failed, see $WORK/build.log"
   fi

@@ -112,6 +112,8 @@ public final class WarmUp {
         String failure = null;
         boolean settled = false;
         InetAddress loopback = InetAddress.getLoopbackAddress();
+        LOG.log(System.Logger.Level.INFO, "warming up for at most " + budget.toMillis() + "ms: loopback traffic"
+                + " through the relay (the warm-up-* services below are the node's own, not configuration)");
         try (EchoServers servers = new EchoServers(loopback, 2, CLIENTS);
              DataPlaneRuntime runtime = new DataPlaneRuntime(group, (server, transition) -> { }, System::currentTimeMillis)) {
             List<InetSocketAddress> services = serve(runtime, loopback, servers);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,18 @@ class WarmUpTest {
         assertTrue(report.connections() > 0 && report.exchanges() > 0 && report.datagrams() > 0, report.toString());
         // The budget, plus the I/O timeout a client may still be waiting on when it runs out.
         assertTrue(millis < 2_000 + 4 * EchoServers.IO_TIMEOUT_MILLIS, millis + "ms");
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.getName().startsWith("fulcrum-warm-up")), "warm-up threads left");
+    }
+
+    @Test
+    void aFailureEndsItEarlyAndIsReportedNotThrown() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+
+        WarmUp.Report report = WarmUp.run(group, Duration.ofSeconds(2));
+
+        assertNotNull(report.failure(), report.toString());
+        assertTrue(report.toString().contains("ended early"), report.toString());
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> thread.getName().startsWith("fulcrum-warm-up")), "warm-up threads left");
     }
