@@ -121,9 +121,10 @@ class NodeTableTest {
             ConfigSyncTest.decommissionAllBut(hereId);
             long version = io.fulcrum.controlplane.Fixtures.configVersion();
             writeRowAsAnotherInstance(nodeId, version, true);
+            // Not listed yet (the notification still on its way) reads as null: poll on.
             Poll.until(nodeId + " listed as connected elsewhere", Duration.ofSeconds(2),
-                    () -> given().get("/api/v1/nodes").jsonPath()
-                            .getBoolean("find { it.id == '" + nodeId + "' }.connected"));
+                    () -> Boolean.TRUE.equals(given().get("/api/v1/nodes").jsonPath()
+                            .get("find { it.id == '" + nodeId + "' }.connected")));
             assertEquals("cp-elsewhere", ConfigSyncTest.node(nodeId).getString("connectedTo"));
 
             String name = uniqueName("shared");
