@@ -44,7 +44,6 @@ public final class DataPlaneNode implements AutoCloseable {
     private final ControlPlaneClient client;
     private final java.util.Optional<HealthEndpoint> health;
     private final java.util.Optional<PersistenceReplicator> replicator;
-    private volatile boolean warming;
 
     DataPlaneNode(DataPlaneOptions options) {
         this.options = options;
@@ -99,12 +98,10 @@ public final class DataPlaneNode implements AutoCloseable {
             reporter.start();
             return;
         }
-        warming = true;
         client.start();
         reporter.start();
         WarmUp.run(group, options.warmUp());
         applier.applyCached();
-        warming = false;
         applier.open();
         // After the cached snapshot: the peers' pins land in its services' tables.
         replicator.ifPresent(PersistenceReplicator::start);
@@ -112,12 +109,13 @@ public final class DataPlaneNode implements AutoCloseable {
 
     /** While it warms up the node serves nothing yet, so a floating address stays with a peer that does. */
     ServingState servingState() {
-        return warming ? new ServingState(false, "warming up (at most " + options.warmUp().toMillis() + "ms)")
+        return warming() ? new ServingState(false, "warming up (at most " + options.warmUp().toMillis() + "ms)")
                 : runtime.servingState();
     }
 
+    /** Until the warm-up ends the applier holds pushed snapshots back; that is the one record of it. */
     boolean warming() {
-        return warming;
+        return !applier.isOpen();
     }
 
     DataPlaneRuntime runtime() {

@@ -55,6 +55,10 @@ public final class SnapshotApplier {
         opened.countDown();
     }
 
+    public boolean isOpen() {
+        return opened.getCount() == 0;
+    }
+
     public long appliedVersion() {
         return runtime.appliedVersion();
     }

@@ -75,7 +75,7 @@ public final class WarmUp {
     private static final byte[] KEEP_REQUEST = request(EchoServers.KEEP);
 
     /** What a warm-up did; {@code settled} says whether the compiler went quiet before the budget ran out. */
-    public record Report(int rounds, int connections, int exchanges, int datagrams, long millis, boolean settled,
+    public record Report(int connections, int exchanges, int datagrams, long millis, boolean settled,
                          String failure) {
         @Override
         public String toString() {
@@ -109,7 +109,7 @@ public final class WarmUp {
     private Report run() {
         long started = System.nanoTime();
         if (budget.isZero()) {
-            return new Report(0, 0, 0, 0, 0, false, null);
+            return new Report(0, 0, 0, 0, false, null);
         }
         String failure = null;
         boolean settled = false;
@@ -123,7 +123,7 @@ public final class WarmUp {
         } catch (IOException | ApplyException | RuntimeException e) {
             failure = e.toString();
         }
-        Report report = new Report(rounds.get(), connections, exchanges, datagrams,
+        Report report = new Report(connections, exchanges, datagrams,
                 (System.nanoTime() - started) / 1_000_000, settled, failure);
         LOG.log(failure == null ? System.Logger.Level.INFO : System.Logger.Level.WARNING, report.toString());
         return report;

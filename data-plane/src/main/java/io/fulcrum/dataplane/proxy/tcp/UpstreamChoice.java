@@ -72,6 +72,11 @@ final class UpstreamChoice {
         return tries == 0 ? Set.of() : tries == 1 ? Set.of(tried1) : Set.of(tried1, tried2);
     }
 
+    /** The servers tried before the current one: none, and no allocation, for a first-try connection. */
+    private Set<RealServer> triedBefore() {
+        return tries <= 1 ? Set.of() : tries == 2 ? Set.of(tried1) : Set.of(tried1, tried2);
+    }
+
     // Port 0 follows the port the client connected to.
     private int following(int configured) {
         return configured == 0 ? clientsPort : configured;
@@ -100,7 +105,7 @@ final class UpstreamChoice {
         if (server != null) {
             server.connectionEstablished();
             server.upstreamAnswered();
-            service.selector().connected(client, server, tried());
+            service.selector().connected(client, server, triedBefore());
         } else {
             service.counters().fallbackUsed();
         }
