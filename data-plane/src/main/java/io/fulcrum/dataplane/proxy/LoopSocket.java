@@ -14,15 +14,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A socket of the data path registered directly with one event loop's epoll (no Netty channel): its
- * descriptor and its registration. It is closed before it leaves epoll, because a closed descriptor
- * has already left, so leaving costs no {@code epoll_ctl}.
+ * descriptor and its registration. It leaves epoll marked closed, so leaving costs no
+ * {@code epoll_ctl} (the kernel drops a descriptor from epoll when it is closed), and its descriptor
+ * is closed at the end of the loop's turn ({@link LoopCloses}).
  */
 public abstract class LoopSocket implements EpollIoHandle {
-    private final FileDescriptor descriptor;
+    private final Descriptor descriptor;
     private IoRegistration registration;
+    private IoEventLoop loop;
 
     protected LoopSocket(int fd) {
-        this.descriptor = new FileDescriptor(fd);
+        this.descriptor = new Descriptor(fd);
     }
 
     /**
@@ -65,6 +67,7 @@ public abstract class LoopSocket implements EpollIoHandle {
             return false;
         }
         registration = future.getNow();
+        this.loop = loop;
         try {
             registration.submit(interest);
             return true;
@@ -80,8 +83,20 @@ public abstract class LoopSocket implements EpollIoHandle {
         }
     }
 
-    /** Closes the descriptor, then leaves epoll. Idempotent. */
+    /**
+     * Leaves epoll and closes the descriptor: on its loop at the end of the loop's turn, so the number
+     * is not reused while events for it may still be handed out; elsewhere (never registered) at once.
+     * Idempotent.
+     */
     public final void closeSocket() {
+        if (registration != null && loop.inEventLoop()) {
+            if (descriptor.markClosedForLater()) {
+                registration.cancel();
+                registration = null;
+                LoopCloses.closeAfterThisTurn(loop, descriptor.intValue());
+            }
+            return;
+        }
         try {
             descriptor.close();
         } catch (IOException e) {
@@ -90,6 +105,18 @@ public abstract class LoopSocket implements EpollIoHandle {
         if (registration != null) {
             registration.cancel();
             registration = null;
+        }
+    }
+
+    /** A descriptor that can be marked closed (for Netty, which then needs no epoll_ctl to let it go) before it is. */
+    private static final class Descriptor extends FileDescriptor {
+        Descriptor(int fd) {
+            super(fd);
+        }
+
+        /** False if it was closed already. */
+        boolean markClosedForLater() {
+            return markClosed();
         }
     }
 }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static io.fulcrum.dataplane.testing.Eventually.await;
@@ -247,6 +248,48 @@ class TcpPairSocketTest {
             return digest.digest();
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+
+    /**
+     * A pair ends while a new client waits, all in one turn of the event loop: the real server resets
+     * the old pair's upstream connection, the new client connects, then the old client resets. The
+     * ended pair's descriptors are not reused within that turn, so the old client's reset, handed out
+     * after the new client was accepted, does not end the new client's connection.
+     */
+    @Test
+    void aNewConnectionIsNotEndedByTheLastEventsOfAPairThatEndedInTheSameTurn() throws Exception {
+        try (ServerSocket upstream = new ServerSocket()) {
+            upstream.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            upstream.setSoTimeout(5000);
+            fixture.apply(1, service("web", "127.0.0.1", port, realServer("rs1", "127.0.0.1", upstream.getLocalPort())));
+            for (int round = 0; round < 30; round++) {
+                Socket old = new Socket("127.0.0.1", port);
+                old.getOutputStream().write("a\n".getBytes(StandardCharsets.US_ASCII));
+                Socket oldUpstream = upstream.accept();
+                assertEquals("a\n", new String(oldUpstream.getInputStream().readNBytes(2), StandardCharsets.US_ASCII));
+                try (Socket fresh = new Socket()) {
+                    fresh.setSoTimeout(5000);
+                    CountDownLatch release = fixture.stallEventLoops();
+                    try {
+                        oldUpstream.setSoLinger(true, 0);
+                        oldUpstream.close();
+                        fresh.connect(new InetSocketAddress("127.0.0.1", port));
+                        fresh.getOutputStream().write("b\n".getBytes(StandardCharsets.US_ASCII));
+                        old.setSoLinger(true, 0);
+                        old.close();
+                    } finally {
+                        release.countDown();
+                    }
+                    try (Socket freshUpstream = upstream.accept()) {
+                        assertEquals("b\n", new String(freshUpstream.getInputStream().readNBytes(2), StandardCharsets.US_ASCII));
+                        freshUpstream.getOutputStream().write("ok\n".getBytes(StandardCharsets.US_ASCII));
+                        assertEquals("ok\n", new String(fresh.getInputStream().readNBytes(3), StandardCharsets.US_ASCII),
+                                "round " + round);
+                    }
+                }
+            }
         }
     }
 
