@@ -25,6 +25,9 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * One data-plane node wired together: event loops, runtime, disk cache, control-plane client and
@@ -45,6 +48,11 @@ public final class DataPlaneNode implements AutoCloseable {
     private final java.util.Optional<HealthEndpoint> health;
     private final java.util.Optional<PersistenceReplicator> replicator;
 
+    /** One clock for every runtime: a second method reference would be a second class where the JIT expects one. */
+    private static final LongSupplier WALL_CLOCK = System::currentTimeMillis;
+
+    private final Supplier<DataPlaneRuntime> warmUpRuntimes;
+
     DataPlaneNode(DataPlaneOptions options) {
         this.options = options;
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(), EpollIoHandler.newFactory());
@@ -56,8 +64,11 @@ public final class DataPlaneNode implements AutoCloseable {
                 + " for one virtual service");
         ChangedEntries changes = new ChangedEntries();
         this.runtime = new DataPlaneRuntime(group, (server, transition) -> reporterRef[0].reportSoon(),
-                System::currentTimeMillis, descriptors, options.udpBuffers(),
-                options.peers().isPresent() ? changes::forService : name -> PersistenceSink.NONE);
+                WALL_CLOCK, descriptors, options.udpBuffers(), sharing(changes));
+        // The warm-up's runtime has the same parts, so what the JIT compiles for it fits this one; its
+        // persistence changes go to a table of their own, never to the peers.
+        this.warmUpRuntimes = () -> new DataPlaneRuntime(group, (server, transition) -> { }, WALL_CLOCK, descriptors,
+                options.udpBuffers(), sharing(new ChangedEntries()));
         // --peers is only accepted with the TLS files (DataPlaneOptions).
         this.replicator = options.peers().map(peers -> new PersistenceReplicator(peers,
                 new PeerTls(options.tls().orElseThrow()), changes, runtime));
@@ -100,11 +111,15 @@ public final class DataPlaneNode implements AutoCloseable {
         }
         client.start();
         reporter.start();
-        WarmUp.run(group, options.warmUp());
+        WarmUp.run(group, options.warmUp(), warmUpRuntimes);
         applier.applyCached();
         applier.open();
         // After the cached snapshot: the peers' pins land in its services' tables.
         replicator.ifPresent(PersistenceReplicator::start);
+    }
+
+    private Function<String, PersistenceSink> sharing(ChangedEntries changes) {
+        return options.peers().isPresent() ? changes::forService : name -> PersistenceSink.NONE;
     }
 
     /** While it warms up the node serves nothing yet, so a floating address stays with a peer that does. */

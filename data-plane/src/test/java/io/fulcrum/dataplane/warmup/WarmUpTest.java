@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +33,7 @@ class WarmUpTest {
         assertNull(report.failure(), report.toString());
         assertTrue(report.connections() > 0 && report.exchanges() > 0 && report.datagrams() > 0, report.toString());
         // The budget, plus the I/O timeout a client may still be waiting on when it runs out.
-        assertTrue(millis < 2_000 + 4 * EchoServers.IO_TIMEOUT_MILLIS, millis + "ms");
+        assertTrue(millis < 2_000 + 2 * TimeUnit.NANOSECONDS.toMillis(Traffic.IO_TIMEOUT_NANOS), millis + "ms");
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> thread.getName().startsWith("fulcrum-warm-up")), "warm-up threads left");
     }
@@ -46,6 +48,16 @@ class WarmUpTest {
         assertTrue(report.toString().contains("ended early"), report.toString());
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> thread.getName().startsWith("fulcrum-warm-up")), "warm-up threads left");
+    }
+
+    @Test
+    void everyWayOfEndingAConnectionComesUpInEachCycle() {
+        Set<Traffic.Script> seen = EnumSet.noneOf(Traffic.Script.class);
+        for (int connection = 0; connection < Traffic.SCRIPT_CYCLE; connection++) {
+            seen.add(Traffic.Script.of(connection));
+        }
+
+        assertEquals(EnumSet.allOf(Traffic.Script.class), seen);
     }
 
     @Test
