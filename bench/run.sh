@@ -265,16 +265,17 @@ start_control_plane() {
   await "control plane" 90 curl -sf -H "$AUTH" "$API/api/v1/overview"
 }
 
-# start_node CORES THREADS: one data-plane node with the deployment's JVM flags (deploy/jvm/data-plane.options,
-# explained in deploy/README.md), sized to the cores it gets here. It serves its cached configuration
-# at once when it has one (every start after the first).
+# start_node CORES THREADS: one data-plane node started as a deployment starts it (deploy/bin/fulcrum-data-plane:
+# the JVM flags of deploy/jvm/data-plane.options, explained in deploy/README.md, and the build's AOT cache,
+# recorded at the first start of a run's jar), sized to the cores it gets here. It serves its cached
+# configuration at once when it has one (every start after the first).
 start_node() {
   mkdir -p "$WORK/node-state"
-  # shellcheck disable=SC2086 # extra flags are meant to split into words
-  start fulcrum-node "$1" java "@$REPO_ROOT/deploy/jvm/data-plane.options" -XX:ActiveProcessorCount="$2" \
-    ${FULCRUM_NODE_EXTRA_FLAGS:-} -jar "$WORK/jars/data-plane/data-plane.jar" \
+  FULCRUM_JAVA=java FULCRUM_DATA_PLANE_JAR="$WORK/jars/data-plane/data-plane.jar" \
+    FULCRUM_JVM_FLAGS="-XX:ActiveProcessorCount=$2 ${FULCRUM_NODE_EXTRA_FLAGS:-}" \
+    start fulcrum-node "$1" "$REPO_ROOT/deploy/bin/fulcrum-data-plane" \
     --node-id bench-node --control-plane 127.0.0.1:$GRPC_PORT --state-dir "$WORK/node-state" --io-threads "$2"
-  await "data-plane node" 30 grep -q "started" "$WORK/fulcrum-node.log"
+  await "data-plane node" 90 grep -q "started" "$WORK/fulcrum-node.log"
 }
 
 node_applied() { # node_applied VERSION: the node acknowledged at least VERSION

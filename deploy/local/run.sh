@@ -166,12 +166,14 @@ for server in "RAS_Server1 127.0.0.21" "RAS_Server2 127.0.0.22"; do
   await_line "$name" "$(last_pid)" "$LOG_DIR/$name.log" "listening" 30
 done
 
+# deploy/bin/fulcrum-data-plane: the deployment's JVM options and the build's AOT cache, recorded by a
+# training run at the first start of a build (about 15 s, once).
 start "$NODE_ID" "$LOG_DIR/$NODE_ID.log" \
-  java @deploy/jvm/data-plane.options -jar "$DATA_PLANE_JAR" --control-plane "127.0.0.1:$GRPC_PORT" \
+  env FULCRUM_DATA_PLANE_JAR="$DATA_PLANE_JAR" deploy/bin/fulcrum-data-plane --control-plane "127.0.0.1:$GRPC_PORT" \
     --tls-ca "$PKI/ca.crt" --tls-cert "$PKI/nodes/$NODE_ID.crt" --tls-key "$PKI/nodes/$NODE_ID.key" \
     --state-dir "$FULCRUM_HOME/nodes/$NODE_ID" --health-listen "127.0.0.1:$NODE_HEALTH_PORT"
 NODE_PID="$(last_pid)"
-await_line "$NODE_ID" "$NODE_PID" "$LOG_DIR/$NODE_ID.log" "fulcrum data plane node $NODE_ID started" 60
+await_line "$NODE_ID" "$NODE_PID" "$LOG_DIR/$NODE_ID.log" "fulcrum data plane node $NODE_ID started" 120
 
 # The example goes only into an empty configuration: what a user changed through the API (a drained
 # server, a service of their own) survives the next start.

@@ -34,6 +34,11 @@ public final class DataPlaneMain {
         if (java.util.logging.LogManager.getLogManager() instanceof NodeLogManager) {
             NodeLogManager.keepHandlersUntilHalt();
         }
+        if (options.warmUpOnly()) {
+            // Nothing is served: no configuration, no control plane, no health endpoint.
+            System.exit(DataPlaneNode.warmUpOnly(options).failure() == null ? 0 : 1);
+            return;
+        }
         DataPlaneNode node = new DataPlaneNode(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -64,11 +64,8 @@ public final class DataPlaneNode implements AutoCloseable {
                 + " for one virtual service");
         ChangedEntries changes = new ChangedEntries();
         this.runtime = new DataPlaneRuntime(group, (server, transition) -> reporterRef[0].reportSoon(),
-                WALL_CLOCK, descriptors, options.udpBuffers(), sharing(changes));
-        // The warm-up's runtime has the same parts, so what the JIT compiles for it fits this one; its
-        // persistence changes go to a table of their own, never to the peers.
-        this.warmUpRuntimes = () -> new DataPlaneRuntime(group, (server, transition) -> { }, WALL_CLOCK, descriptors,
-                options.udpBuffers(), sharing(new ChangedEntries()));
+                WALL_CLOCK, descriptors, options.udpBuffers(), sharing(options, changes));
+        this.warmUpRuntimes = warmUpRuntimes(group, descriptors, options);
         // --peers is only accepted with the TLS files (DataPlaneOptions).
         this.replicator = options.peers().map(peers -> new PersistenceReplicator(peers,
                 new PeerTls(options.tls().orElseThrow()), changes, runtime));
@@ -118,8 +115,31 @@ public final class DataPlaneNode implements AutoCloseable {
         replicator.ifPresent(PersistenceReplicator::start);
     }
 
-    private Function<String, PersistenceSink> sharing(ChangedEntries changes) {
+    private static Function<String, PersistenceSink> sharing(DataPlaneOptions options, ChangedEntries changes) {
         return options.peers().isPresent() ? changes::forService : name -> PersistenceSink.NONE;
+    }
+
+    /**
+     * The warm-up's runtimes have the same parts as the node's, so what the JIT compiles for them fits
+     * the node's; their persistence changes go to a table of their own, never to the peers.
+     */
+    private static Supplier<DataPlaneRuntime> warmUpRuntimes(EventLoopGroup group, DescriptorBudget descriptors,
+                                                             DataPlaneOptions options) {
+        return () -> new DataPlaneRuntime(group, (server, transition) -> { }, WALL_CLOCK, descriptors,
+                options.udpBuffers(), sharing(options, new ChangedEntries()));
+    }
+
+    /**
+     * The training run of an AOT cache: the warm-up on event loops like the node's, then nothing
+     * else; the JVM records what it loaded, linked and profiled when it exits.
+     */
+    static WarmUp.Report warmUpOnly(DataPlaneOptions options) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.ioThreads(), EpollIoHandler.newFactory());
+        try {
+            return WarmUp.run(group, options.warmUp(), warmUpRuntimes(group, DescriptorBudget.ofThisProcess(), options));
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     /** While it warms up the node serves nothing yet, so a floating address stays with a peer that does. */

@@ -25,7 +25,7 @@ import java.util.Set;
 record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir, Duration reportInterval,
                         int ioThreads, StopTimings stop, Optional<ControlPlaneTls> tls,
                         UdpSocketBuffers udpBuffers, Optional<InetSocketAddress> healthListen,
-                        Optional<PeerGroup> peers, boolean jsonLogs, Duration warmUp) {
+                        Optional<PeerGroup> peers, boolean jsonLogs, Duration warmUp, boolean warmUpOnly) {
 
     static final int MAX_CONTROL_PLANES = 16;
     /** The most a start spends warming the relay before the listeners open (0s: none); see {@link WarmUp}. */
@@ -36,10 +36,10 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
             + " (--node-id ID | --tls-ca FILE --tls-cert FILE --tls-key FILE [--node-id ID])"
             + " [--report-interval 1s] [--io-threads N] [--stop-delay 0s] [--shutdown-grace 5s]"
             + " [--udp-service-buffer 4MiB] [--udp-flow-buffer 1MiB] [--health-listen 127.0.0.1:9110]"
-            + " [--peers ID=IP:PORT,ID=IP:PORT...] [--log-format text|json] [--warm-up 3s]";
+            + " [--peers ID=IP:PORT,ID=IP:PORT...] [--log-format text|json] [--warm-up 3s] [--warm-up-only yes|no]";
     private static final Set<String> FLAGS = Set.of("node-id", "control-plane", "state-dir", "report-interval",
             "io-threads", "stop-delay", "shutdown-grace", "tls-ca", "tls-cert", "tls-key", "udp-service-buffer", "udp-flow-buffer",
-            "health-listen", "peers", "log-format", "warm-up");
+            "health-listen", "peers", "log-format", "warm-up", "warm-up-only");
 
     static DataPlaneOptions parse(String[] args, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
@@ -100,8 +100,13 @@ record DataPlaneOptions(String nodeId, List<String> controlPlanes, Path stateDir
         }
         Duration warmUp = bounded("--warm-up", flags.getOrDefault("warm-up", DEFAULT_WARM_UP),
                 Duration.ZERO, WarmUp.MAX_BUDGET);
+        // The training run of an AOT cache (deploy/bin/fulcrum-data-plane): the warm-up, then exit.
+        String warmUpOnly = flags.getOrDefault("warm-up-only", "no");
+        if (!warmUpOnly.equals("yes") && !warmUpOnly.equals("no")) {
+            throw new IllegalArgumentException("--warm-up-only '" + warmUpOnly + "' (expected yes or no)");
+        }
         return new DataPlaneOptions(nodeId, controlPlanes, stateDir, reportInterval, threads, stop, tls, udpBuffers,
-                healthListen, peers, logFormat.equals("json"), warmUp);
+                healthListen, peers, logFormat.equals("json"), warmUp, warmUpOnly.equals("yes"));
     }
 
     /** An IP literal and a port (0: any free one); a name would need a resolver at start. */

@@ -178,7 +178,7 @@ class ControlPlaneSyncTest {
         return new DataPlaneOptions("node-t", java.util.List.of("127.0.0.1:" + controlPort), stateDir,
                 Duration.ofMillis(100), 2, new StopTimings(Duration.ZERO, Duration.ofSeconds(1)), java.util.Optional.empty(),
                 io.fulcrum.dataplane.proxy.udp.UdpSocketBuffers.DEFAULT, java.util.Optional.empty(), java.util.Optional.empty(),
-                false, warmUp);
+                false, warmUp, false);
     }
 
     private Snapshot snapshot(long version) {

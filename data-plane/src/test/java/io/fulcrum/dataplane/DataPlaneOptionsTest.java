@@ -1,6 +1,7 @@
 package io.fulcrum.dataplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -190,6 +191,18 @@ class DataPlaneOptionsTest {
             IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                     () -> DataPlaneOptions.parse(args("--node-id", "n", "--warm-up", bad), Map.of()), bad);
             assertTrue(error.getMessage().startsWith("--warm-up '"), error.getMessage());
+        }
+    }
+
+    @Test
+    void theWarmUpOnlyRunIsAskedForByYesAndNothingElse() {
+        assertFalse(DataPlaneOptions.parse(args("--node-id", "n"), Map.of()).warmUpOnly());
+        assertTrue(DataPlaneOptions.parse(args("--node-id", "n", "--warm-up-only", "yes"), Map.of()).warmUpOnly());
+        assertFalse(DataPlaneOptions.parse(args("--node-id", "n", "--warm-up-only=no"), Map.of()).warmUpOnly());
+        for (String bad : List.of("1", "true", "YES", "")) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> DataPlaneOptions.parse(args("--node-id", "n", "--warm-up-only", bad), Map.of()), bad);
+            assertTrue(error.getMessage().startsWith("--warm-up-only '"), error.getMessage());
         }
     }
 }

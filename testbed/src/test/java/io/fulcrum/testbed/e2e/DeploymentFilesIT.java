@@ -54,6 +54,7 @@ class DeploymentFilesIT {
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     /** Where the units expect Java 25 (README, "Production install"). */
     private static final String INSTALLED_JAVA = "/opt/fulcrum/jdk/bin/java";
+    private static final String INSTALLED_LAUNCHER = "/opt/fulcrum/deploy/bin/fulcrum-data-plane";
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
             "Namespace", Namespace.class, "Secret", Secret.class, "Service", Service.class,
             "Deployment", Deployment.class, "DaemonSet", DaemonSet.class, "PodDisruptionBudget", PodDisruptionBudget.class);
@@ -67,6 +68,9 @@ class DeploymentFilesIT {
             // verify checks that ExecStart's program exists; where Java lives elsewhere, point it there.
             if (!Files.isExecutable(Path.of(INSTALLED_JAVA))) {
                 text = text.replace(INSTALLED_JAVA, ManagedProcess.java());
+            }
+            if (!Files.isExecutable(Path.of(INSTALLED_LAUNCHER))) {
+                text = text.replace(INSTALLED_LAUNCHER, DEPLOY.resolve("bin/fulcrum-data-plane").toString());
             }
             Path copy = Files.writeString(units.resolve(unit), text);
             assertEquals("", run(SYSTEMD_ANALYZE.toString(), "verify", copy.toString()), "systemd-analyze verify " + unit);

@@ -62,7 +62,7 @@ class RunScriptIT {
         List<ProcessHandle> started;
         try (ManagedProcess run = ManagedProcess.start("run.sh", List.of("bash", SCRIPT.toString()), env,
                 Path.of("target", "e2e", "run-script.log").toAbsolutePath())) {
-            run.awaitOutput("Ctrl-C stops everything.", Duration.ofSeconds(150));
+            run.awaitOutput("Ctrl-C stops everything.", Duration.ofSeconds(240));
             started = ProcessHandle.of(run.pid()).orElseThrow().descendants().toList();
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -1,0 +1,72 @@
+package io.fulcrum.testbed.e2e;
+
+import io.fulcrum.testbed.e2e.harness.FreePorts;
+import io.fulcrum.testbed.e2e.harness.ManagedProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * deploy/bin/fulcrum-data-plane, how a deployment starts a node: the first start of a build records the
+ * build's AOT cache in a training run of the warm-up (nothing served meanwhile) and the node starts with
+ * it; the next start loads it without training again.
+ */
+class DataPlaneLauncherIT {
+    private static final Path LAUNCHER = Path.of("..", "deploy", "bin", "fulcrum-data-plane").toAbsolutePath().normalize();
+    private static final String STARTED = "fulcrum data plane node n1 started";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theFirstStartOfABuildRecordsItsAotCacheAndTheNextStartLoadsIt() throws Exception {
+        Path state = work.resolve("state");
+        // No control plane answers there: the node starts all the same and keeps trying it.
+        List<String> command = List.of(LAUNCHER.toString(), "--node-id", "n1",
+                "--control-plane", "127.0.0.1:" + FreePorts.on("127.0.0.1"), "--state-dir", state.toString(),
+                "--warm-up", "0s");
+        Map<String, String> env = Map.of("FULCRUM_JAVA", ManagedProcess.java(),
+                "FULCRUM_DATA_PLANE_JAR", System.getProperty("fulcrum.dataPlane.jar"),
+                "FULCRUM_AOT_TRAINING", "3s");
+
+        Path cache;
+        try (ManagedProcess first = ManagedProcess.start("n1", command, env, work.resolve("first.log"))) {
+            first.awaitOutput(STARTED, Duration.ofSeconds(120));
+            assertEquals(1, first.linesContaining("recording the AOT cache of this build"), first.tail(40));
+            assertEquals(1, first.linesContaining("AOT cache recorded"), first.tail(40));
+            cache = onlyCache(state);
+            assertTrue(Files.size(cache) > 0);
+            assertTrue(arguments(first).contains("-XX:AOTCache=" + cache), arguments(first).toString());
+        }
+        try (ManagedProcess second = ManagedProcess.start("n1", command, env, work.resolve("second.log"))) {
+            second.awaitOutput(STARTED, Duration.ofSeconds(60));
+            assertEquals(0, second.linesContaining("recording the AOT cache"), second.tail(40));
+            assertTrue(arguments(second).contains("-XX:AOTCache=" + cache), arguments(second).toString());
+            assertEquals(cache, onlyCache(state));
+        }
+    }
+
+    /** The JVM's command line: the launcher replaced itself with it. */
+    private static List<String> arguments(ManagedProcess process) {
+        return ProcessHandle.of(process.pid()).flatMap(handle -> handle.info().arguments()).map(List::of).orElseThrow();
+    }
+
+    private static Path onlyCache(Path state) throws IOException {
+        try (Stream<Path> files = Files.list(state)) {
+            List<Path> caches = files.filter(file -> file.getFileName().toString().matches("data-plane-[0-9a-f]{16}\\.aot"))
+                    .toList();
+            assertEquals(1, caches.size(), caches.toString());
+            return caches.get(0);
+        }
+    }
+}
