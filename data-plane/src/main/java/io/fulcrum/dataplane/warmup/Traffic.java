@@ -16,7 +16,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -99,7 +101,8 @@ final class Traffic implements Runnable {
     private final EventLoopGroup loops;
     private final Selector selector;
     private final ByteBuffer input = ByteBuffer.allocateDirect(64 * 1024);
-    private final ByteBuffer[] requests = new ByteBuffer[128];
+    /** Each script's request, written through a duplicate. */
+    private final Map<Script, ByteBuffer> requests = new EnumMap<>(Script.class);
     private boolean newClientAddresses;
     private volatile boolean stop;
     private volatile IOException failure;
@@ -122,7 +125,7 @@ final class Traffic implements Runnable {
         for (Script script : Script.values()) {
             ByteBuffer request = ByteBuffer.allocateDirect(EchoServers.REQUEST_BYTES);
             request.put(0, script.request);
-            requests[script.request] = request;
+            requests.put(script, request);
         }
     }
 
@@ -153,7 +156,7 @@ final class Traffic implements Runnable {
         ThreadPriority.lowerThisThreadToTheLowest();
         try {
             for (int i = 0; i < UDP_FLOWS; i++) {
-                new Flow();
+                new Flow(); // registers itself with the selector
             }
             long nextTimeoutScan = System.nanoTime();
             while (!stop) {
@@ -379,7 +382,7 @@ final class Traffic implements Runnable {
         }
 
         private void send() throws IOException {
-            ByteBuffer request = requests[script.request].duplicate().clear();
+            ByteBuffer request = requests.get(script).duplicate().clear();
             channel.write(request);
             if (request.hasRemaining()) {
                 // A fresh socket's buffer takes 96 bytes at once; anything else is a fault of its own.
@@ -522,7 +525,7 @@ final class Traffic implements Runnable {
         /** Ends this flow and starts another from a new port. */
         void replace() throws IOException {
             closeQuietly(channel);
-            new Flow();
+            new Flow(); // registers itself with the selector
         }
     }
 
