@@ -56,6 +56,23 @@ class DataPlaneLauncherIT {
         }
     }
 
+    /** A typo in the node's flags is the node's to report; it does not mark the build as untrainable. */
+    @Test
+    void badArgumentsAreReportedByTheNodeAndLeaveNoMarkOnTheBuild() throws Exception {
+        Path state = work.resolve("state");
+        List<String> command = List.of(LAUNCHER.toString(), "--node-id", "n1", "--control-plane", "127.0.0.1:1",
+                "--state-dir", state.toString(), "--no-such-option", "x");
+        Map<String, String> env = Map.of("FULCRUM_JAVA", ManagedProcess.java(),
+                "FULCRUM_DATA_PLANE_JAR", System.getProperty("fulcrum.dataPlane.jar"));
+        try (ManagedProcess bad = ManagedProcess.start("n1", command, env, work.resolve("bad.log"))) {
+            assertEquals(2, bad.awaitExit(Duration.ofSeconds(60)), bad.tail(20));
+            assertTrue(bad.output().contains("unknown option --no-such-option"), bad.tail(20));
+        }
+        try (Stream<Path> files = Files.list(state)) {
+            assertTrue(files.noneMatch(file -> file.getFileName().toString().contains(".aot")), "a cache or marker was left");
+        }
+    }
+
     /** The JVM's command line: the launcher replaced itself with it. */
     private static List<String> arguments(ManagedProcess process) {
         return ProcessHandle.of(process.pid()).flatMap(handle -> handle.info().arguments()).map(List::of).orElseThrow();
