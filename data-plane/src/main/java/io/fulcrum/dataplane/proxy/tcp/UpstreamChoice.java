@@ -69,12 +69,16 @@ final class UpstreamChoice {
     }
 
     private Set<RealServer> tried() {
-        return tries == 0 ? Set.of() : tries == 1 ? Set.of(tried1) : Set.of(tried1, tried2);
+        return firstTried(tries);
     }
 
     /** The servers tried before the current one: none, and no allocation, for a first-try connection. */
     private Set<RealServer> triedBefore() {
-        return tries <= 1 ? Set.of() : tries == 2 ? Set.of(tried1) : Set.of(tried1, tried2);
+        return firstTried(tries - 1);
+    }
+
+    private Set<RealServer> firstTried(int count) {
+        return count <= 0 ? Set.of() : count == 1 ? Set.of(tried1) : Set.of(tried1, tried2);
     }
 
     // Port 0 follows the port the client connected to.
