@@ -56,6 +56,37 @@ class DataPlaneLauncherIT {
         }
     }
 
+    /**
+     * Flags under which the JVM cannot start with the cache the training run recorded (a young generation
+     * that leaves the initial heap no room for the cache's archived objects): the launcher finds out once,
+     * before any start relies on the cache, and the node starts without one instead of failing every start.
+     */
+    @Test
+    void aCacheTheJvmCannotStartWithIsNotUsedAndTheNodeStartsWithoutOne() throws Exception {
+        Path state = work.resolve("state");
+        List<String> command = List.of(LAUNCHER.toString(), "--node-id", "n1",
+                "--control-plane", "127.0.0.1:" + FreePorts.on("127.0.0.1"), "--state-dir", state.toString(),
+                "--warm-up", "0s");
+        Map<String, String> env = Map.of("FULCRUM_JAVA", ManagedProcess.java(),
+                "FULCRUM_DATA_PLANE_JAR", System.getProperty("fulcrum.dataPlane.jar"),
+                "FULCRUM_AOT_TRAINING", "3s", "FULCRUM_JVM_FLAGS", "-Xmn300m -Xmx512m");
+        for (String start : List.of("first", "second")) {
+            try (ManagedProcess node = ManagedProcess.start("n1", command, env, work.resolve(start + ".log"))) {
+                node.awaitOutput(STARTED, Duration.ofSeconds(120));
+                assertEquals(start.equals("first") ? 1 : 0, node.linesContaining("cannot start with the recorded AOT cache"),
+                        node.tail(40));
+                assertEquals(0, node.linesContaining("AOT cache recorded"), node.tail(40));
+                assertTrue(arguments(node).stream().noneMatch(argument -> argument.startsWith("-XX:AOTCache=")),
+                        arguments(node).toString());
+            }
+        }
+        try (Stream<Path> files = Files.list(state)) {
+            List<String> names = files.map(file -> file.getFileName().toString()).filter(name -> name.contains(".aot")).toList();
+            assertEquals(1, names.size(), names.toString());
+            assertTrue(names.get(0).endsWith(".aot.failed"), names.toString());
+        }
+    }
+
     /** A typo in the node's flags is the node's to report; it does not mark the build as untrainable. */
     @Test
     void badArgumentsAreReportedByTheNodeAndLeaveNoMarkOnTheBuild() throws Exception {
