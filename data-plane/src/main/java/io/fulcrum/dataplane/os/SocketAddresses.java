@@ -5,7 +5,6 @@ import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 
@@ -56,9 +55,5 @@ public final class SocketAddresses {
     /** The port of the sockaddr at {@code offset}. */
     public static int port(MemorySegment memory, long offset) {
         return Short.toUnsignedInt(memory.get(NETWORK_SHORT, offset + 2));
-    }
-
-    public static InetSocketAddress read(MemorySegment memory, long offset) {
-        return new InetSocketAddress(address(memory, offset), port(memory, offset));
     }
 }

@@ -1,12 +1,10 @@
 package io.fulcrum.dataplane.proxy.udp;
 
-import io.fulcrum.dataplane.os.SocketAddresses;
 import io.fulcrum.dataplane.os.SocketCalls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetSocketAddress;
 
 /**
  * An event loop's native memory for datagrams: one receive batch (recvmmsg into {@link #SIZE}
@@ -95,15 +93,16 @@ final class DatagramBatch {
                 || (memory.get(ValueLayout.JAVA_INT, messages + (long) i * MMSGHDR + FLAGS) & SocketCalls.MSG_TRUNC) != 0;
     }
 
-    InetSocketAddress sender(int i) {
-        return SocketAddresses.read(memory, names + (long) i * NAME_STRIDE);
+    /** The sender of datagram {@code i} towards {@code servicePort}, read into the lookup key {@code into}. */
+    FlowKey sender(int i, FlowKey into, int servicePort) {
+        return into.readSender(memory, names + (long) i * NAME_STRIDE, servicePort);
     }
 
     /**
-     * Sends a run of received datagrams to {@code to} (null: the socket's connected peer): one datagram
-     * alone, several as one segmented send. Bytes sent, or -1 with errno in {@code calls}.
+     * Sends a run of received datagrams to the client of {@code to} (null: the socket's connected
+     * peer): one datagram alone, several as one segmented send. Bytes sent, or -1 with errno in {@code calls}.
      */
-    long send(SocketCalls calls, int fd, InetSocketAddress to, DatagramRun run) {
+    long send(SocketCalls calls, int fd, FlowKey to, DatagramRun run) {
         for (int k = 0; k < run.count(); k++) {
             long iovec = sendIovecs + (long) k * IOVEC;
             memory.set(ValueLayout.JAVA_LONG, iovec, base + slots + run.index(k) * SLOT_STRIDE);
@@ -113,18 +112,18 @@ final class DatagramBatch {
     }
 
     /** Sends the one datagram in slot {@code i} on its own (after a refused segmented send). */
-    long sendOne(SocketCalls calls, int fd, InetSocketAddress to, int i) {
+    long sendOne(SocketCalls calls, int fd, FlowKey to, int i) {
         memory.set(ValueLayout.JAVA_LONG, sendIovecs, base + slots + i * SLOT_STRIDE);
         memory.set(ValueLayout.JAVA_LONG, sendIovecs + 8, length(i));
         return sendIovecs(calls, fd, to, 1, 0);
     }
 
-    private long sendIovecs(SocketCalls calls, int fd, InetSocketAddress to, int count, int segmentSize) {
+    private long sendIovecs(SocketCalls calls, int fd, FlowKey to, int count, int segmentSize) {
         if (to == null) {
             memory.set(ValueLayout.JAVA_LONG, sendMessage + NAME, 0L);
             memory.set(ValueLayout.JAVA_INT, sendMessage + NAMELEN, 0);
         } else {
-            int size = SocketAddresses.write(memory, sendName, to.getAddress(), to.getPort());
+            int size = to.writeClient(memory, sendName);
             memory.set(ValueLayout.JAVA_LONG, sendMessage + NAME, base + sendName);
             memory.set(ValueLayout.JAVA_INT, sendMessage + NAMELEN, size);
         }

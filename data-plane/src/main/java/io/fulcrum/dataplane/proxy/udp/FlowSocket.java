@@ -147,7 +147,7 @@ final class FlowSocket extends LoopSocket implements FlowUpstream {
         ServiceCounters counters = table.counters();
         RealServer server = flow.server();
         UdpServiceSocket listener = flow.listener();
-        InetSocketAddress client = flow.key().client();
+        FlowKey client = flow.key();
         flow.touch(table.nowMillis());
         server.upstreamAnswered();
         run.clear();
@@ -167,7 +167,7 @@ final class FlowSocket extends LoopSocket implements FlowUpstream {
         reply(listener, client);
     }
 
-    private void reply(UdpServiceSocket listener, InetSocketAddress client) {
+    private void reply(UdpServiceSocket listener, FlowKey client) {
         DatagramRun run = loop.run;
         int datagrams = run.count();
         if (datagrams == 0) {

@@ -37,7 +37,8 @@ public final class FlowTable {
 
     /**
      * The flow a datagram from {@code key} goes through, opened or re-pinned as needed; null when
-     * the datagram must be dropped (flow limit or no eligible real server, both counted).
+     * the datagram must be dropped (flow limit or no eligible real server, both counted). The key may be
+     * a lookup key: it is only looked up with, and a new flow keeps its {@link FlowKey#stored()} copy.
      */
     UdpFlow route(FlowKey key, UdpServiceSocket listener) {
         long now = clockMillis.getAsLong();
@@ -47,7 +48,7 @@ public final class FlowTable {
             flow = null;
         }
         if (flow == null) {
-            return open(key, listener, now);
+            return open(key.stored(), listener, now);
         }
         flow.touch(now);
         if (!flow.server().keepsLiveFlows()) {
@@ -55,7 +56,7 @@ public final class FlowTable {
         }
         // A halted server keeps the flow but must not win the client back for its next flows.
         if (flow.server().keepsPersistentClients() && flow.claimPinRefresh(now, PIN_REFRESH_MILLIS)) {
-            service.selector().connected(key.client().getAddress(), flow.server());
+            service.selector().connected(flow.key().client().getAddress(), flow.server());
         }
         return flow;
     }

@@ -5,7 +5,6 @@ import io.fulcrum.dataplane.os.SocketCalls;
 import io.netty.channel.IoEventLoop;
 
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -40,11 +39,11 @@ final class UdpLoop {
     }
 
     /**
-     * Sends the run to {@code to} (null: the connected peer) and clears it; false if the kernel took
+     * Sends the run to the client of {@code to} (null: the connected peer) and clears it; false if the kernel took
      * none of it (errno in {@link #calls}). A segmented send the kernel refuses (a device that cannot
      * offload it) turns segmentation off for good, and the run goes out one datagram at a time.
      */
-    boolean sendRun(int fd, InetSocketAddress to) {
+    boolean sendRun(int fd, FlowKey to) {
         try {
             if (batch.send(calls, fd, to, run) >= 0) {
                 return true;

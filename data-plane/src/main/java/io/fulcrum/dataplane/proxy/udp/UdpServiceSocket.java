@@ -31,6 +31,8 @@ final class UdpServiceSocket extends LoopSocket implements BoundSocket {
     private final FlowTable table;
     private final SocketDrops drops;
     private final int port;
+    /** Each datagram's sender, looked up with (no address object per datagram); only this socket's loop uses it. */
+    private final FlowKey sender = FlowKey.lookup();
     private long inode = -1;
 
     private UdpServiceSocket(UdpLoop loop, FlowTable table, SocketDrops drops, int port, int fd) {
@@ -125,7 +127,7 @@ final class UdpServiceSocket extends LoopSocket implements BoundSocket {
 
     private UdpFlow route(DatagramBatch batch, int i) {
         try {
-            return table.route(new FlowKey(batch.sender(i), port), this);
+            return table.route(batch.sender(i, sender, port), this);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "datagram on port {0} dropped: {1}", port, e.toString());
             return null;
@@ -145,7 +147,7 @@ final class UdpServiceSocket extends LoopSocket implements BoundSocket {
     }
 
     /** Sends the calling loop's run to {@code client} from this socket; false if the kernel took none. */
-    boolean reply(UdpLoop from, InetSocketAddress client) {
+    boolean reply(UdpLoop from, FlowKey client) {
         if (!isOpen()) {
             from.run.clear();
             return false;
