@@ -10,14 +10,22 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One socket of a proxied pair (the client's or the real server's) on the event loop's epoll: its
- * descriptor, registered once, edge-triggered, for everything the relay ever waits for (input, the
- * peer's FIN, room to write), so its interest never changes while it lives; and what it has not
- * taken yet. Only the pair's event loop touches it.
+ * descriptor, registered once, edge-triggered, and what it has not taken yet. Only the pair's event
+ * loop touches it.
+ *
+ * <p>The real server's socket waits for everything at once (input, the peer's FIN, room to write: its
+ * connect completes as room to write). The client's waits for input and FIN only, until a write to it
+ * first has to wait: then one {@code epoll_ctl} adds room to write for the rest of its life. Epoll
+ * reports every condition that holds, so a client socket registered for room to write would report
+ * "input and room to write" on every request, a combination Netty's epoll loop has no shared event
+ * object for: it would allocate one per request.
  */
 final class PairSide extends LoopSocket implements Runnable {
-    /** Input, the peer's FIN, room to write; edge-triggered: each is reported when it changes. */
-    private static final EpollIoOps INTEREST = EpollIoOps.valueOf(EpollIoOps.EPOLLIN.value()
-            | EpollIoOps.EPOLLOUT.value() | EpollIoOps.EPOLLRDHUP.value() | EpollIoOps.EPOLLET.value());
+    /** Input and the peer's FIN; edge-triggered: each is reported when it changes. */
+    private static final EpollIoOps READING = EpollIoOps.valueOf(EpollIoOps.EPOLLIN.value()
+            | EpollIoOps.EPOLLRDHUP.value() | EpollIoOps.EPOLLET.value());
+    /** Input, the peer's FIN and room to write. */
+    private static final EpollIoOps READING_AND_WRITING = EpollIoOps.valueOf(READING.value() | EpollIoOps.EPOLLOUT.value());
 
     final TcpPair pair;
     final int fd;
@@ -31,6 +39,8 @@ final class PairSide extends LoopSocket implements Runnable {
     boolean outputShut;
     /** Send our FIN once {@link #pending} is written. */
     boolean shutWhenFlushed;
+    /** Registered for room to write too. */
+    private boolean awaitsRoom;
     /** Bytes for this socket that it could not take yet (its peer is not read meanwhile). */
     MemorySegment pending;
     long pendingOffset;
@@ -42,9 +52,27 @@ final class PairSide extends LoopSocket implements Runnable {
         this.fd = fd;
     }
 
-    /** Registers with the loop's epoll; false if it could not (the pair then closes). */
-    boolean register(TcpLoop loop) {
-        return register(loop.eventLoop, INTEREST);
+    /** Registers the client's socket with the loop's epoll for input; false if it could not (the pair then closes). */
+    boolean registerReading(TcpLoop loop) {
+        return register(loop.eventLoop, READING);
+    }
+
+    /** Registers the real server's socket for input and room to write (its connect completing is room to write). */
+    boolean registerReadingAndWriting(TcpLoop loop) {
+        awaitsRoom = true;
+        return register(loop.eventLoop, READING_AND_WRITING);
+    }
+
+    /**
+     * A write to this socket has to wait: from now on epoll reports room to write too (one epoll_ctl,
+     * once). Edge-triggered, nothing is lost meanwhile: the change itself reports room that is there
+     * already, and the failed send marked the socket to report room when it comes.
+     */
+    void awaitRoomToWrite() {
+        if (!awaitsRoom) {
+            awaitsRoom = true;
+            interest(READING_AND_WRITING);
+        }
     }
 
     boolean hasPending() {

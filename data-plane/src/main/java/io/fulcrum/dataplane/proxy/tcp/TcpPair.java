@@ -79,7 +79,7 @@ final class TcpPair implements Runnable {
     /** Registers the client's socket and queues the upstream connect; false if the loop refused it. */
     boolean start() {
         loop.added(this);
-        if (!client.register(loop)) {
+        if (!client.registerReading(loop)) {
             close();
             return false;
         }
@@ -125,7 +125,7 @@ final class TcpPair implements Runnable {
         server = new PairSide(this, fd);
         connecting = true;
         connectStartedNanos = System.nanoTime();
-        if (!server.register(loop)) {
+        if (!server.registerReadingAndWriting(loop)) {
             connectFailed(Errno.ENOMEM);
         }
     }
@@ -338,6 +338,7 @@ final class TcpPair implements Runnable {
         to.pending = loop.takeChunk(to.pendingLength);
         to.pendingOffset = 0;
         MemorySegment.copy(loop.bufferSegment, sent, to.pending, 0, to.pendingLength);
+        to.awaitRoomToWrite();
         return false;
     }
 
