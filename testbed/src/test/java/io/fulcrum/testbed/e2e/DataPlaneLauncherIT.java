@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,13 +32,8 @@ class DataPlaneLauncherIT {
     @Test
     void theFirstStartOfABuildRecordsItsAotCacheAndTheNextStartLoadsIt() throws Exception {
         Path state = work.resolve("state");
-        // No control plane answers there: the node starts all the same and keeps trying it.
-        List<String> command = List.of(LAUNCHER.toString(), "--node-id", "n1",
-                "--control-plane", "127.0.0.1:" + FreePorts.on("127.0.0.1"), "--state-dir", state.toString(),
-                "--warm-up", "0s");
-        Map<String, String> env = Map.of("FULCRUM_JAVA", ManagedProcess.java(),
-                "FULCRUM_DATA_PLANE_JAR", System.getProperty("fulcrum.dataPlane.jar"),
-                "FULCRUM_AOT_TRAINING", "3s");
+        List<String> command = nodeCommand(state);
+        Map<String, String> env = launcherEnvironment(Map.of());
 
         Path cache;
         try (ManagedProcess first = ManagedProcess.start("n1", command, env, work.resolve("first.log"))) {
@@ -64,12 +60,8 @@ class DataPlaneLauncherIT {
     @Test
     void aCacheTheJvmCannotStartWithIsNotUsedAndTheNodeStartsWithoutOne() throws Exception {
         Path state = work.resolve("state");
-        List<String> command = List.of(LAUNCHER.toString(), "--node-id", "n1",
-                "--control-plane", "127.0.0.1:" + FreePorts.on("127.0.0.1"), "--state-dir", state.toString(),
-                "--warm-up", "0s");
-        Map<String, String> env = Map.of("FULCRUM_JAVA", ManagedProcess.java(),
-                "FULCRUM_DATA_PLANE_JAR", System.getProperty("fulcrum.dataPlane.jar"),
-                "FULCRUM_AOT_TRAINING", "3s", "FULCRUM_JVM_FLAGS", "-Xmn300m -Xmx512m");
+        List<String> command = nodeCommand(state);
+        Map<String, String> env = launcherEnvironment(Map.of("FULCRUM_JVM_FLAGS", "-Xmn300m -Xmx512m"));
         for (String start : List.of("first", "second")) {
             try (ManagedProcess node = ManagedProcess.start("n1", command, env, work.resolve(start + ".log"))) {
                 node.awaitOutput(STARTED, Duration.ofSeconds(120));
@@ -102,6 +94,20 @@ class DataPlaneLauncherIT {
         try (Stream<Path> files = Files.list(state)) {
             assertTrue(files.noneMatch(file -> file.getFileName().toString().contains(".aot")), "a cache or marker was left");
         }
+    }
+
+    /** A node started through the launcher, without warm-up. No control plane answers at its address: it starts all the same and keeps trying. */
+    private static List<String> nodeCommand(Path state) {
+        return List.of(LAUNCHER.toString(), "--node-id", "n1", "--control-plane", "127.0.0.1:" + FreePorts.on("127.0.0.1"),
+                "--state-dir", state.toString(), "--warm-up", "0s");
+    }
+
+    /** The build under test and a short training run, plus {@code more}. */
+    private static Map<String, String> launcherEnvironment(Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(Map.of("FULCRUM_JAVA", ManagedProcess.java(),
+                "FULCRUM_DATA_PLANE_JAR", System.getProperty("fulcrum.dataPlane.jar"), "FULCRUM_AOT_TRAINING", "3s"));
+        env.putAll(more);
+        return env;
     }
 
     /** The JVM's command line: the launcher replaced itself with it. */
