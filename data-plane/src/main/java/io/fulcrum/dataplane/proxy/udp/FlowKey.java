@@ -1,14 +1,10 @@
 package io.fulcrum.dataplane.proxy.udp;
 
-import io.fulcrum.dataplane.os.SocketCalls;
+import io.fulcrum.dataplane.os.SocketAddresses;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteOrder;
 
 /**
  * Identifies a flow: the client's address and port, and the service port it sent to (a client may
@@ -20,10 +16,6 @@ import java.nio.ByteOrder;
  * ({@link #stored()}), and only that copy holds the client as an {@link InetSocketAddress}.
  */
 public final class FlowKey {
-    private static final ValueLayout.OfShort NETWORK_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt NETWORK_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfLong NETWORK_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-
     private boolean v6;
     /** IPv6: the first 8 bytes of the address; IPv4: 0. */
     private long high;
@@ -42,11 +34,11 @@ public final class FlowKey {
         byte[] raw = client.getAddress().getAddress();
         this.v6 = raw.length == 16;
         if (v6) {
-            this.high = bits(raw, 0, 8);
-            this.low = bits(raw, 8, 8);
+            this.high = SocketAddresses.bits(raw, 0, 8);
+            this.low = SocketAddresses.bits(raw, 8, 8);
             this.scopeId = ((Inet6Address) client.getAddress()).getScopeId();
         } else {
-            this.low = bits(raw, 0, 4);
+            this.low = SocketAddresses.bits(raw, 0, 4);
         }
         this.port = client.getPort();
         this.servicePort = servicePort;
@@ -60,17 +52,11 @@ public final class FlowKey {
 
     /** Makes this lookup key the sender of the sockaddr at {@code offset} towards {@code servicePort}. */
     FlowKey readSender(MemorySegment memory, long offset, int servicePort) {
-        v6 = memory.get(ValueLayout.JAVA_SHORT_UNALIGNED, offset) == SocketCalls.AF_INET6;
-        port = Short.toUnsignedInt(memory.get(NETWORK_SHORT, offset + 2));
-        if (v6) {
-            high = memory.get(NETWORK_LONG, offset + 8);
-            low = memory.get(NETWORK_LONG, offset + 16);
-            scopeId = memory.get(ValueLayout.JAVA_INT_UNALIGNED, offset + 24);
-        } else {
-            high = 0;
-            low = Integer.toUnsignedLong(memory.get(NETWORK_INT, offset + 4));
-            scopeId = 0;
-        }
+        v6 = SocketAddresses.isV6(memory, offset);
+        high = SocketAddresses.highBits(memory, offset);
+        low = SocketAddresses.lowBits(memory, offset);
+        scopeId = SocketAddresses.scopeId(memory, offset);
+        port = SocketAddresses.port(memory, offset);
         this.servicePort = servicePort;
         this.client = null;
         return this;
@@ -81,6 +67,8 @@ public final class FlowKey {
         if (client != null) {
             return this;
         }
+        // The bits are copied, not derived again from the Java address: Java turns an IPv4-mapped IPv6
+        // sender into an Inet4Address, and a key built from that would not equal the lookup key.
         FlowKey copy = new FlowKey();
         copy.v6 = v6;
         copy.high = high;
@@ -88,7 +76,7 @@ public final class FlowKey {
         copy.scopeId = scopeId;
         copy.port = port;
         copy.servicePort = servicePort;
-        copy.client = new InetSocketAddress(address(), port);
+        copy.client = new InetSocketAddress(SocketAddresses.address(v6, high, low, scopeId), port);
         return copy;
     }
 
@@ -103,49 +91,7 @@ public final class FlowKey {
 
     /** Writes the client's sockaddr at {@code offset} (replies go there); returns its size (16 or 28). */
     int writeClient(MemorySegment memory, long offset) {
-        memory.set(NETWORK_SHORT, offset + 2, (short) port);
-        if (v6) {
-            memory.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, (short) SocketCalls.AF_INET6);
-            memory.set(ValueLayout.JAVA_INT_UNALIGNED, offset + 4, 0);
-            memory.set(NETWORK_LONG, offset + 8, high);
-            memory.set(NETWORK_LONG, offset + 16, low);
-            memory.set(ValueLayout.JAVA_INT_UNALIGNED, offset + 24, scopeId);
-            return 28;
-        }
-        memory.set(ValueLayout.JAVA_SHORT_UNALIGNED, offset, (short) SocketCalls.AF_INET);
-        memory.set(NETWORK_INT, offset + 4, (int) low);
-        memory.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + 8, 0L);
-        return 16;
-    }
-
-    private InetAddress address() {
-        byte[] raw = new byte[v6 ? 16 : 4];
-        if (v6) {
-            put(raw, 0, high, 8);
-            put(raw, 8, low, 8);
-        } else {
-            put(raw, 0, low, 4);
-        }
-        try {
-            return v6 && scopeId != 0 ? Inet6Address.getByAddress(null, raw, scopeId) : InetAddress.getByAddress(raw);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // 4 or 16 bytes are always an address
-        }
-    }
-
-    private static long bits(byte[] raw, int from, int count) {
-        long bits = 0;
-        for (int i = from; i < from + count; i++) {
-            bits = bits << 8 | (raw[i] & 0xff);
-        }
-        return bits;
-    }
-
-    private static void put(byte[] raw, int from, long bits, int count) {
-        for (int i = from + count - 1; i >= from; i--) {
-            raw[i] = (byte) bits;
-            bits >>>= 8;
-        }
+        return SocketAddresses.write(memory, offset, v6, high, low, scopeId, port);
     }
 
     @Override
@@ -163,6 +109,6 @@ public final class FlowKey {
 
     @Override
     public String toString() {
-        return (client != null ? client.toString() : "/" + address().getHostAddress() + ":" + port) + " -> port " + servicePort;
+        return (client != null ? client.toString() : "/" + SocketAddresses.address(v6, high, low, scopeId).getHostAddress() + ":" + port) + " -> port " + servicePort;
     }
 }
