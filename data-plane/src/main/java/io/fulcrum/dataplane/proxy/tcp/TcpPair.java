@@ -485,7 +485,6 @@ final class TcpPair implements Runnable {
         }
         closed = true;
         cancelTimer();
-        counters.connectionClosed();
         closeSide(client);
         if (server != null) {
             closeSide(server);
@@ -493,6 +492,9 @@ final class TcpPair implements Runnable {
         upstream.release();
         loop.removed(this);
         listener.pairClosed(this);
+        // Last: whoever sees the service's count drop (the status API, admission on another loop) finds
+        // everything else given back already, the client address's place among them.
+        counters.connectionClosed();
     }
 
     private void closeSide(PairSide side) {

@@ -79,8 +79,11 @@ class FlowTableRaceTest {
             // Bounded by the routing loops, which are bounded in count.
             for (int i = 0; routed.getCount() > 0; i++) {
                 table.expireIdle();
-                // Flip a between down and up so flows on it are re-pinned while others route.
-                a.applyHealth(i % 2 == 0
+                // Take a, then b, down and up again, so flows on each are re-pinned while others route.
+                // Both must flip: with only a flipping, every client drifts to b for good (persistence
+                // holds it there) and re-pinning stops after the first few milliseconds.
+                RealServer flipped = i % 4 < 2 ? a : b;
+                flipped.applyHealth(i % 2 == 0
                         ? new HealthTransition(Health.UP, Health.DOWN, "timeout", clock.get())
                         : new HealthTransition(Health.DOWN, Health.UP, "2 consecutive successes", clock.get()));
                 flips.incrementAndGet();
