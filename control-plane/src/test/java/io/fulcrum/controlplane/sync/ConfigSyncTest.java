@@ -125,10 +125,12 @@ class ConfigSyncTest {
         String silentId = uniqueName("silent");
         String talkingId = uniqueName("talking");
         NodeHello.Builder hello = NodeHello.newBuilder().setHostname("test-host").setReportIntervalMs(100);
+        // Before the hello is sent: the silence is counted from the hello's arrival, and the wait for the
+        // node to show up as connected may take longer than the lower bound's margin on a busy machine.
+        long connectedAt = System.nanoTime();
         try (NodeClient silent = NodeClient.connectWith(hello.setNodeId(silentId).build());
              NodeClient talking = NodeClient.connectWith(hello.setNodeId(talkingId).build())) {
             awaitConnected(silent, silentId);
-            long connectedAt = System.nanoTime();
             Status ended = null;
             for (int i = 0; i < 100 && ended == null; i++) {
                 talking.report(io.fulcrum.proto.v1.NodeReport.newBuilder().setSentAtUnixMs(System.currentTimeMillis()).build());

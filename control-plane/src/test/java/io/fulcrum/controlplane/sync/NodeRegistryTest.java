@@ -182,6 +182,13 @@ class NodeRegistryTest {
         registry.disconnect(c);
         assertEquals("pending; nodes=c(nack)", await(7, Duration.ofMillis(50)), "a disconnected node still counts");
         assertFalse(registry.nodes().get(2).connected());
+        // The row is written on the registry's thread; until then it still says connected, and
+        // decommissioning answers (safely) that the node is connected.
+        Poll.until("c's row written as disconnected", Duration.ofSeconds(5), () -> {
+            synchronized (store) {
+                return store.rows.containsKey("c") && store.rows.get("c").connectedTo() == null;
+            }
+        });
         assertEquals(NodeRegistry.Decommissioned.REMOVED, registry.decommission("c"));
         assertEquals("applied", await(7, Duration.ofMillis(50)));
     }

@@ -122,7 +122,7 @@ class NodeTableTest {
             long version = io.fulcrum.controlplane.Fixtures.configVersion();
             writeRowAsAnotherInstance(nodeId, version, true);
             // Not listed yet (the notification still on its way) reads as null: poll on.
-            Poll.until(nodeId + " listed as connected elsewhere", Duration.ofSeconds(2),
+            Poll.until(nodeId + " listed as connected elsewhere", TIMEOUT,
                     () -> Boolean.TRUE.equals(given().get("/api/v1/nodes").jsonPath()
                             .get("find { it.id == '" + nodeId + "' }.connected")));
             assertEquals("cp-elsewhere", ConfigSyncTest.node(nodeId).getString("connectedTo"));
@@ -144,7 +144,8 @@ class NodeTableTest {
             long afterAck = (System.nanoTime() - ackedAt) / 1_000_000;
             assertEquals(201, answered.statusCode(), answered.body());
             assertEquals("applied", answered.headers().firstValue("Fulcrum-Sync").orElse(null));
-            assertTrue(afterAck < 1000, "the other instance's ack completed the wait in " + afterAck + " ms");
+            // A notification, not the wait's own 10 s: milliseconds, with room for a busy machine.
+            assertTrue(afterAck < 2_000, "the other instance's ack completed the wait in " + afterAck + " ms");
 
         } finally {
             // The other instance lets the node go, so it can be decommissioned; never hides a failure above.

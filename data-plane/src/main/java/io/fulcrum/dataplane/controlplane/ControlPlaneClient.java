@@ -33,8 +33,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControlPlaneClient implements AutoCloseable {
     static final Duration MIN_BACKOFF = Duration.ofMillis(200);
-    /** A control plane that is reachable again is reached within this (plus one connect). */
-    static final Duration MAX_BACKOFF = Duration.ofMillis(1500);
+    /**
+     * A control plane that is reachable again is reached within this plus one connect and hello: the
+     * 2 s promised, with a second to spare for a busy host or a control plane that has just started.
+     */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     /** A stream open this long counts as established: the outage (if any) is over. */
     static final Duration ESTABLISHED = Duration.ofSeconds(2);
     // Full snapshots of large configurations exceed gRPC's 4 MiB default.

@@ -13,6 +13,7 @@ import io.fulcrum.testbed.e2e.harness.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -82,7 +83,10 @@ class OverviewPageIT {
             try {
                 browser.get(api.base() + "/ui/");
                 signIn(browser, ControlPlaneProcess.ADMIN_TOKEN);
+                // The page rebuilds its tables at every refresh, so an element found a moment ago may be
+                // gone: each look at the page is retried until it finds the element of the moment.
                 WebDriverWait wait = new WebDriverWait(browser, LIVE);
+                wait.ignoring(StaleElementReferenceException.class);
                 wait.until(b -> "up".equals(server(b, "RAS_Server2").getAttribute("data-health"))
                         && "up".equals(server(b, "RAS_Server1").getAttribute("data-health")));
                 wait.until(b -> b.findElement(By.cssSelector("tr[data-vs='RAS-SG-HTTPS'] td.connections")).getText()
@@ -95,13 +99,20 @@ class OverviewPageIT {
                 long killedAt = System.nanoTime();
                 wait.until(b -> "down".equals(server(b, "RAS_Server2").getAttribute("data-health")));
                 long redAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
-                WebElement dot = server(browser, "RAS_Server2").findElement(By.cssSelector(".health"));
-                assertTrue(dot.getAttribute("class").contains("health-down"), dot.getAttribute("class"));
-                assertEquals("rgba(214, 59, 59, 1)", dot.getCssValue("background-color"), "red");
+                List<String> dot = wait.until(b -> {
+                    WebElement health = server(b, "RAS_Server2").findElement(By.cssSelector(".health"));
+                    return List.of(health.getAttribute("class"), health.getCssValue("background-color"));
+                });
+                assertTrue(dot.get(0).contains("health-down"), dot.get(0));
+                assertEquals("rgba(214, 59, 59, 1)", dot.get(1), "red");
                 screenshot(browser, screenshots.resolve("overview-server-down.png"));
 
                 // Drain, clicked: the API has it, and the page shows it.
-                server(browser, "RAS_Server1").findElement(By.cssSelector("button[data-action='drain']")).click();
+                // A click on a button the refresh has just replaced fails before it reaches the page: retried.
+                wait.until(b -> {
+                    server(b, "RAS_Server1").findElement(By.cssSelector("button[data-action='drain']")).click();
+                    return true;
+                });
                 wait.until(b -> "drain".equals(server(b, "RAS_Server1").getAttribute("data-state")));
                 assertEquals("drain", api.get(FulcrumApi.realServer("RAS-SG-HTTPS", "RAS_Server1")).requireSuccess()
                         .json().path("state").asText());
