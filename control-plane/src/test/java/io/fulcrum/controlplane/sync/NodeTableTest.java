@@ -165,11 +165,17 @@ class NodeTableTest {
             json().body("{\"address\": \"127.0.0.21\"}").put(rsPath(name, "rs")).then().statusCode(201);
             long before = io.fulcrum.controlplane.Fixtures.configVersion();
             List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
-            for (int i = 0; i < 500; i++) {
-                waits.add(send("PATCH", rsPath(name, "rs") + "?wait=30s", "{\"weight\": " + (1 + i) + "}"));
+            // Sent 50 at a time, each batch committed before the next: 500 writes at once would queue for
+            // the database pool and, on a busy machine, some would get its 503 (the pool's acquisition
+            // timeout) before their turn. What is tested is 500 waits at once, after their commits.
+            for (int batch = 1; batch <= 10; batch++) {
+                for (int i = 0; i < 50; i++) {
+                    waits.add(send("PATCH", rsPath(name, "rs") + "?wait=30s", "{\"weight\": " + (waits.size() + 1) + "}"));
+                }
+                long committed = before + 50L * batch;
+                Poll.until(committed - before + " writes waiting", Duration.ofSeconds(30),
+                        () -> io.fulcrum.controlplane.Fixtures.configVersion() >= committed);
             }
-            Poll.until("500 writes waiting", Duration.ofSeconds(30),
-                    () -> io.fulcrum.controlplane.Fixtures.configVersion() >= before + 500);
             // Every worker would be parked by now if waits held threads; a read still answers at once.
             long readStarted = System.nanoTime();
             given().get("/api/v1/nodes").then().statusCode(200);
