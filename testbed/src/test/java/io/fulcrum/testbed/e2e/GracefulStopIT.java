@@ -130,7 +130,9 @@ class GracefulStopIT {
         Path work = Path.of("target", "e2e", "stop-delay-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")))
                 .toAbsolutePath();
         int healthPort = FreePorts.on("127.0.0.1");
-        Duration stopDelay = Duration.ofSeconds(2);
+        // Long enough that, after the 503 is seen (within a second on a busy machine), new connections wait
+        // through several 200 ms attempts before the listener closes.
+        Duration stopDelay = Duration.ofSeconds(3);
         try (TestDatabase database = TestDatabase.create();
              ControlPlaneProcess controlPlane = ControlPlaneProcess.start(
                      Path.of(System.getProperty("fulcrum.controlPlane.jar")), database, work);

@@ -63,10 +63,16 @@ class LogFormatIT {
         }
     }
 
-    /** The message of every line the process wrote; fails on a line that is not one JSON object. */
+    /**
+     * The message of every complete line the process wrote; fails on a line that is not one JSON object.
+     * A last line without its newline yet is still being written (the output is read while the process
+     * runs), so it is left for the next look.
+     */
     private static List<String> messages(ManagedProcess process) {
         List<String> messages = new ArrayList<>();
-        for (String line : process.output().lines().toList()) {
+        String output = process.output();
+        int complete = output.lastIndexOf('\n') + 1;
+        for (String line : output.substring(0, complete).lines().toList()) {
             if (line.isBlank() || line.startsWith("=== ")) {
                 continue;
             }
