@@ -232,7 +232,7 @@ class HaPairFailoverIT {
             long[] gateway = results.keptOnTheirServer("Gateway", faultAt);
             long[] web = results.keptOnTheirServer("Web", faultAt);
             List<ProbeResults.Attempt> failures = results.failures();
-            long inFlight = failures.stream().filter(a -> a.start() < faultDone).count();
+            long inFlight = failures.size() - failedAfterTheFault().size();
             return String.format("%s: %s did not take new connections for %d ms at most; %d of %d connections failed"
                             + " (%d of them in flight at the fault%s); longest wait %d ms; clients on the same server:"
                             + " %d/%d (persistence), %d/%d (source-hash)",
