@@ -38,6 +38,14 @@ public final class DataPlaneNode implements AutoCloseable {
 
     /** How long a connection ended at the drain deadline waits for its peers' FIN before it closes. */
     static final Duration FINISH_LINGER = Duration.ofSeconds(2);
+    /**
+     * How long a stopping node keeps reporting itself serving after it began dropping new SYNs: a client
+     * accepted just before is answered before keepalived moves the addresses, which the health
+     * endpoint's waiting track script does within tens of milliseconds of the 503. Clients whose SYN is
+     * dropped meanwhile retry after TCP's 1 s and find the peer; so does every SYN dropped before the
+     * move, as long as settle and move take under that second.
+     */
+    static final Duration DRAIN_SETTLE = Duration.ofMillis(200);
 
     private final DataPlaneOptions options;
     private final EventLoopGroup group;
@@ -158,19 +166,23 @@ public final class DataPlaneNode implements AutoCloseable {
     }
 
     /**
-     * With a stop delay: reports itself draining and drops new SYNs (clients retry) while the host still
-     * holds one of its addresses, at most the delay. Then stops accepting, gives live connections up to
-     * the grace period to end on their own, ends the rest in order (FIN both ways, at most
-     * {@link #FINISH_LINGER} for the answers) and stops.
+     * With a stop delay: drops new SYNs (clients retry), then after {@link #DRAIN_SETTLE} reports itself
+     * draining, and keeps dropping them while the host still holds one of its addresses, at most the
+     * delay in all. Then stops accepting, gives live connections up to the grace period to end on their
+     * own, ends the rest in order (FIN both ways, at most {@link #FINISH_LINGER} for the answers) and stops.
      */
     void shutdown(StopTimings stop) {
         if (!stop.stopDelay().isZero()) {
+            long started = System.nanoTime();
             int unquiesced = runtime.beginDraining();
             LOG.log(Level.INFO, "stopping: draining; new connections wait (their SYNs are dropped, clients retry)"
                     + " until this host holds none of its addresses (at most " + stop.stopDelay().toMillis() + "ms)"
                     + (unquiesced > 0 ? "; " + unquiesced + " listeners could not be quiesced and keep accepting" : ""));
-            long started = System.nanoTime();
-            boolean released = awaitAddressesReleased(stop.stopDelay());
+            Duration settle = DRAIN_SETTLE.compareTo(stop.stopDelay()) < 0 ? DRAIN_SETTLE : stop.stopDelay();
+            pause(settle);
+            runtime.reportDraining();
+            LOG.log(Level.INFO, "reporting draining: the addresses may move");
+            boolean released = awaitAddressesReleased(stop.stopDelay().minusNanos(System.nanoTime() - started));
             LOG.log(Level.INFO, (released ? "addresses released after " : "still holding addresses after ")
                     + (System.nanoTime() - started) / 1_000_000 + "ms");
         }
@@ -185,6 +197,14 @@ public final class DataPlaneNode implements AutoCloseable {
             awaitNoConnections(FINISH_LINGER.plusMillis(250));
         }
         close();
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean awaitAddressesReleased(Duration within) {

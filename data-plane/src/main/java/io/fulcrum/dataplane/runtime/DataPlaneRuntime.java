@@ -52,6 +52,7 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
     private final java.util.concurrent.ScheduledFuture<?> sweeper;
     private boolean stopped;
     private boolean draining;
+    private boolean drainingReported;
 
     public DataPlaneRuntime(EventLoopGroup group, HealthListener healthListener, LongSupplier clockMillis) {
         this(group, healthListener, clockMillis, DescriptorBudget.unlimited(), UdpSocketBuffers.DEFAULT);
@@ -202,7 +203,7 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
      * A node without a control plane still serves its last good configuration, so that is no reason.
      */
     public synchronized ServingState servingState() {
-        if (stopped || draining) {
+        if (stopped || drainingReported) {
             return ServingState.notServing("draining: the node is stopping");
         }
         if (current.version() == 0) {
@@ -224,11 +225,11 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
     }
 
     /**
-     * The node is about to stop: from now on it reports itself not serving, so its floating addresses
-     * move to a peer, and its TCP listeners take no new connection without refusing one (their SYNs
-     * are dropped, so a client retries and reaches the peer once the address moved; a connection
-     * accepted here in the instant of the move would be cut off by it). Returns how many listeners
-     * could not be quiesced (they keep accepting).
+     * The node is about to stop: its TCP listeners take no new connection without refusing one (their
+     * SYNs are dropped, so a client retries and reaches the peer once the address moved; a connection
+     * accepted here in the instant of the move would be cut off by it). It still reports itself serving
+     * until {@link #reportDraining()}, so what was accepted just before can be answered first. Returns
+     * how many listeners could not be quiesced (they keep accepting).
      */
     public synchronized int beginDraining() {
         draining = true;
@@ -237,6 +238,11 @@ public final class DataPlaneRuntime implements AutoCloseable, PersistenceDirecto
             failed += service.quiesceListeners();
         }
         return failed;
+    }
+
+    /** From now on the node reports itself not serving (draining), so its floating addresses move to a peer. */
+    public synchronized void reportDraining() {
+        drainingReported = true;
     }
 
     /** Whether this host still holds any virtual-service address (see {@link HeldAddresses}). */

@@ -3,6 +3,7 @@ package io.fulcrum.dataplane.runtime;
 import io.fulcrum.dataplane.config.HealthCheckType;
 import io.fulcrum.dataplane.config.TestConfigs;
 import io.fulcrum.dataplane.report.HealthEndpoint;
+import io.fulcrum.dataplane.testing.Eventually;
 import io.fulcrum.dataplane.testing.FreePorts;
 import io.fulcrum.dataplane.testing.RuntimeFixture;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +66,55 @@ class ServingStateTest {
     }
 
     @Test
+    void aWaitingTrackScriptIsAnswered503TheMomentTheNodeDrainsAnd200AfterItsWaitOtherwise() throws Exception {
+        try (HealthEndpoint endpoint = new HealthEndpoint(new InetSocketAddress("127.0.0.1", 0),
+                fixture.runtime::servingState)) {
+            String base = "http://127.0.0.1:" + endpoint.address().getPort() + "/health";
+            HttpResponse<String> unconfigured = timed(URI.create(base + "?wait=1s"), 0, 500);
+            assertEquals(503, unconfigured.statusCode(), "a node not serving is answered at once");
+
+            fixture.apply(1, service("web", "127.0.0.1", FreePorts.next(), realServer("rs", "127.0.0.21", 80)));
+            HttpResponse<String> serving = timed(URI.create(base + "?wait=300ms"), 300, 3_000);
+            assertEquals(200, serving.statusCode());
+            assertTrue(serving.body().startsWith("serving configuration version 1"), serving.body());
+
+            // More waiting requests than WAITERS: the rest are answered at once.
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                waiting.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "?wait=1s")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Eventually.await("two requests waiting", java.time.Duration.ofSeconds(5), () -> endpoint.waitingRequests() == 2);
+            assertEquals(200, timed(URI.create(base + "?wait=1s"), 0, 500).statusCode());
+
+            long drained = System.nanoTime();
+            fixture.runtime.stopAccepting();
+            for (var answer : waiting) {
+                HttpResponse<String> response = answer.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                long millis = (System.nanoTime() - drained) / 1_000_000;
+                assertEquals(503, response.statusCode());
+                assertTrue(response.body().startsWith("draining"), response.body());
+                assertTrue(millis < 500, "the waiting request saw the drain after " + millis + " ms");
+            }
+        }
+    }
+
+    @Test
+    void aHealthQueryOtherThanOneBoundedWaitIsRefused() throws Exception {
+        try (HealthEndpoint endpoint = new HealthEndpoint(new InetSocketAddress("127.0.0.1", 0),
+                fixture.runtime::servingState)) {
+            String base = "http://127.0.0.1:" + endpoint.address().getPort() + "/health";
+            for (String query : List.of("wait=2s", "wait=1001ms", "wait=-1s", "wait=1", "wait=", "wait=0.5s",
+                    "wait=99999999999999999999ms", "wait=800ms&wait=1s", "dryRun=1", "wait=800ms&x=1")) {
+                HttpResponse<String> answer = get(URI.create(base + "?" + query));
+                assertEquals(400, answer.statusCode(), query);
+                assertTrue(answer.body().contains("wait=DURATION (0ms..1s"), answer.body());
+            }
+            assertEquals(503, get(URI.create(base + "?wait=0ms")).statusCode());
+        }
+    }
+
+    @Test
     void silentClientsDoNotKeepTheTrackScriptFromAnAnswer() throws Exception {
         try (HealthEndpoint endpoint = new HealthEndpoint(new InetSocketAddress("127.0.0.1", 0),
                 fixture.runtime::servingState)) {
@@ -105,6 +155,15 @@ class ServingStateTest {
                 service("held", "127.0.0.1", FreePorts.next(), realServer("rs", "127.0.0.21", 80)),
                 service("elsewhere", NOT_HELD, FreePorts.next(), realServer("rs", "127.0.0.21", 80)));
         assertEquals(List.of("127.0.0.1"), fixture.runtime.status().heldAddresses());
+    }
+
+    /** GET whose answer must take at least {@code minMillis} and less than {@code maxMillis}. */
+    private HttpResponse<String> timed(URI uri, long minMillis, long maxMillis) throws Exception {
+        long started = System.nanoTime();
+        HttpResponse<String> response = get(uri);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(millis >= minMillis && millis < maxMillis, uri + " answered after " + millis + " ms");
+        return response;
     }
 
     private HttpResponse<String> get(URI uri) throws Exception {

@@ -119,11 +119,12 @@ class GracefulStopIT {
     }
 
     /**
-     * With {@code --stop-delay} a SIGTERM first turns the health endpoint to 503 (draining), which is what
-     * makes keepalived move the addresses, and quiesces the listener: a new connection is neither taken
+     * With {@code --stop-delay} a SIGTERM first quiesces the listener: a new connection is neither taken
      * nor refused (its SYN is dropped, so the client's TCP retries it, and reaches the peer once the
-     * address moved), while a connection open before goes on. Here the host keeps its loopback address,
-     * so that lasts the whole delay; then the listener closes and a new connection is refused.
+     * address moved), while a connection open before goes on. 200 ms later (what was accepted just
+     * before is answered meanwhile) the health endpoint turns to 503 (draining), which is what makes
+     * keepalived move the addresses. Here the host keeps its loopback address, so that lasts the whole
+     * delay; then the listener closes and a new connection is refused.
      */
     @Test
     void withAStopDelayTheNodeReportsDrainingAndNewConnectionsWaitForTheDelay() throws Exception {
@@ -150,6 +151,8 @@ class GracefulStopIT {
                 long stoppedAt = System.nanoTime();
                 node.process().terminate();
                 Poll.until("the health endpoint reports draining", Duration.ofSeconds(2), () -> status(http, health) == 503);
+                long drainingAfterMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
+                assertTrue(drainingAfterMillis >= 200, "draining reported " + drainingAfterMillis + " ms after SIGTERM");
                 int waited = 0;
                 int answeredWhileDraining = 0;
                 long refusedAfterMillis = -1;
@@ -167,7 +170,8 @@ class GracefulStopIT {
                         answeredWhileDraining++;
                     }
                 }
-                System.out.println("stop delay " + stopDelay.toMillis() + " ms: health 503 at once, " + waited
+                System.out.println("stop delay " + stopDelay.toMillis() + " ms: health 503 after " + drainingAfterMillis
+                        + " ms, " + waited
                         + " new connections neither taken nor refused while draining, the open one answered "
                         + answeredWhileDraining + " times; listener closed " + refusedAfterMillis + " ms after SIGTERM");
                 assertTrue(waited >= 5, "new connections waited while draining: " + waited);
