@@ -24,6 +24,7 @@
 #   A partial run still writes a table; only a full run belongs in the README.
 #   FULCRUM_NODE_EXTRA_FLAGS  more JVM flags for the node, e.g. a JFR recording:
 #     "-XX:StartFlightRecording=filename=/tmp/node.jfr,settings=profile,dumponexit=true"
+#   FULCRUM_NODE_EXTRA_ARGS  more node arguments, e.g. "--warm-up 2s"
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -271,10 +272,12 @@ start_control_plane() {
 # configuration at once when it has one (every start after the first).
 start_node() {
   mkdir -p "$WORK/node-state"
+  # shellcheck disable=SC2086 # FULCRUM_NODE_EXTRA_ARGS: one argument per word
   FULCRUM_JAVA=java FULCRUM_DATA_PLANE_JAR="$WORK/jars/data-plane/data-plane.jar" \
     FULCRUM_JVM_FLAGS="-XX:ActiveProcessorCount=$2 ${FULCRUM_NODE_EXTRA_FLAGS:-}" \
     start fulcrum-node "$1" "$REPO_ROOT/deploy/bin/fulcrum-data-plane" \
-    --node-id bench-node --control-plane 127.0.0.1:$GRPC_PORT --state-dir "$WORK/node-state" --io-threads "$2"
+    --node-id bench-node --control-plane 127.0.0.1:$GRPC_PORT --state-dir "$WORK/node-state" --io-threads "$2" \
+    ${FULCRUM_NODE_EXTRA_ARGS:-}
   await "data-plane node" 90 grep -q "started" "$WORK/fulcrum-node.log"
 }
 

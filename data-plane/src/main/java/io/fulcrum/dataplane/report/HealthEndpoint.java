@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * listener or is draining gives its addresses up to its peer. Four threads, and a request must
  * arrive within 2 s; nothing else is served.
  * <p>
- * {@code GET /health?wait=800ms} (at most {@link #MAX_WAIT}) holds a serving node's answer for that
+ * {@code GET /health?wait=700ms} (at most {@link #MAX_WAIT}) holds a serving node's answer for that
  * long and answers 503 the moment the node stops serving: keepalived runs its track script at most
  * once a second, and a script that waits on this sees a stop, a lost listener or the process's death
  * (its connection closes) at once instead of at its next run. At most {@link #WAITERS} requests wait
@@ -111,7 +111,7 @@ public final class HealthEndpoint implements AutoCloseable {
                 if (wait == null) {
                     status = 400;
                     body = "bad query: /health takes only wait=DURATION (0ms.." + DurationText.format(MAX_WAIT.toMillis())
-                            + ", e.g. 800ms)\n";
+                            + ", e.g. 700ms)\n";
                 } else {
                     ServingState now = awaitChange(state, wait, waiters);
                     status = now.serving() ? 200 : 503;
