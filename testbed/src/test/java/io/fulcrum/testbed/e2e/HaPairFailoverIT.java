@@ -39,8 +39,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The brief's HA pair, built from deploy/keepalived: two node hosts and a client as network namespaces
- * on one bridge, keepalived (the shipped configuration, with the test's addresses) in each node's
- * namespace, the nodes sharing their source-IP persistence (--peers). Two floating addresses: .50
+ * on one bridge, keepalived (the shipped configuration, with the test's addresses) and the SYN hold
+ * (fulcrum-hold.nft) in each node's namespace, the nodes sharing their source-IP persistence (--peers). Two floating addresses: .50
  * (Gateway, least-connections with source-IP persistence, and Web, source-hash) starts on host 1, .51
  * (Other) on host 2. Under a client load of short connections from 40 addresses and long-lived ones,
  * the active host dies (cable and processes) while the control plane is down, then a node is killed (kill -9), then stopped
@@ -57,6 +57,7 @@ class HaPairFailoverIT {
     private static final Path DEPLOY = Path.of(System.getProperty("fulcrum.repository", ".."), "deploy").toAbsolutePath()
             .normalize();
     private static final Path DATA_PLANE_JAR = Path.of(System.getProperty("fulcrum.dataPlane.jar", "missing"));
+    private static final Path NFT = Path.of("/usr/sbin/nft");
 
     private static Path work;
     private static Path pki;
@@ -69,7 +70,9 @@ class HaPairFailoverIT {
 
     @BeforeAll
     static void buildThePair() throws Exception {
-        Optional<String> unavailable = PairNetwork.unavailable().or(Keepalived::unavailable);
+        Optional<String> unavailable = PairNetwork.unavailable().or(Keepalived::unavailable)
+                .or(() -> Files.isExecutable(NFT) ? Optional.empty()
+                        : Optional.of("nft is not installed (Debian: apt-get install nftables)"));
         assumeTrue(unavailable.isEmpty(), () -> "HA pair test skipped: " + unavailable.orElse(""));
         work = Path.of("target", "e2e", "ha-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("HHmmss")))
                 .toAbsolutePath();
@@ -103,6 +106,7 @@ class HaPairFailoverIT {
         for (int i = 0; i < 2; i++) {
             Path dir = hostDir(i);
             Files.createDirectories(dir.resolve("state"));
+            holdNewConnections(i);
             startNode(i);
         }
         // Host 1 first, so it takes .50 (nopreempt: whoever holds an address keeps it); .51 preempts and
@@ -144,6 +148,11 @@ class HaPairFailoverIT {
     @Test
     void failoversKeepClientsOnTheirServerAndRollingRestartsFailNoNewConnection() throws Exception {
         List<String> figures = new ArrayList<>();
+        // fulcrum-hold.nft: a SYN to the address host 1 holds that no listener takes (port 9) is dropped, so the
+        // client's connect times out instead of being refused; the same happens to every port of a dead node.
+        String unheard = PairNetwork.exec(network.clientNamespace(), "bash", "-c",
+                "timeout 1 bash -c 'exec 3<>/dev/tcp/" + VIP + "/9' 2>/dev/null; echo \"exit $?\"").strip();
+        assertEquals("exit 124", unheard, "a SYN no listener takes on a held address is dropped, not refused");
 
         // 1. With the control plane down (the clients are pinned and the pins replicated without it),
         // host 1 dies: its cable and both its processes at once. Host 2 takes .50 after 3 adverts.
@@ -173,11 +182,14 @@ class HaPairFailoverIT {
         keepalived[0].awaitState(OTHER_INSTANCE, "BACKUP", Duration.ofSeconds(20));
 
         // 2. Host 2's node is killed, its keepalived lives: the track script, waiting on the node's health
-        // endpoint, sees the connection close and gives both addresses up.
+        // endpoint, sees the connection close and gives both addresses up. Until then the host drops the
+        // SYNs no listener takes (fulcrum-hold.nft): the clients retry after 1 s and reach host 1. Only
+        // connections open, or accepted but not yet taken, when the process died fail.
         Failover nodeKill = failover("node on host 2 killed (kill -9), keepalived running", 1,
                 () -> nodes[1].process().kill());
         report(figures, nodeKill);
         nodeKill.assertEveryClientKept();
+        assertEquals(List.of(), nodeKill.failedAfterTheFault(), "new connections failed after the node died");
         assertActiveNode(0);
         restartNode(1);
         keepalived[1].awaitState(INSTANCE, "BACKUP", Duration.ofSeconds(20));
@@ -403,6 +415,18 @@ class HaPairFailoverIT {
         startNode(index);
         Poll.until(NODE_IDS.get(index) + " to receive the whole table from its peer", Duration.ofSeconds(30),
                 () -> nodes[index].process().output().contains("whole table from peer " + NODE_IDS.get(1 - index)));
+    }
+
+    /**
+     * deploy/keepalived/fulcrum-hold.nft in host {@code index}'s namespace, with both floating addresses:
+     * a SYN to an address the host holds that no listener takes is dropped, not answered with a reset.
+     */
+    private static void holdNewConnections(int index) throws IOException {
+        String shipped = Files.readString(DEPLOY.resolve("keepalived/fulcrum-hold.nft"));
+        String rules = shipped.replace("elements = { 192.0.2.10 }", "elements = { " + VIP + ", " + OTHER_VIP + " }");
+        assertTrue(!rules.equals(shipped), "fulcrum-hold.nft names the example address 192.0.2.10");
+        Path file = Files.writeString(hostDir(index).resolve("fulcrum-hold.nft"), rules);
+        PairNetwork.exec(network.node(index), NFT.toString(), "-f", file.toString());
     }
 
     private static void startKeepalived(int index) throws IOException {
