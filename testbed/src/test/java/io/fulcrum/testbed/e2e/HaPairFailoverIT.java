@@ -153,6 +153,10 @@ class HaPairFailoverIT {
         String unheard = PairNetwork.exec(network.clientNamespace(), "bash", "-c",
                 "timeout 1 bash -c 'exec 3<>/dev/tcp/" + VIP + "/9' 2>/dev/null; echo \"exit $?\"").strip();
         assertEquals("exit 124", unheard, "a SYN no listener takes on a held address is dropped, not refused");
+        // And a datagram no socket takes gets no "port unreachable": the client's read times out (142), not refused (1).
+        String unanswered = PairNetwork.exec(network.clientNamespace(), "bash", "-c",
+                "exec 3<>/dev/udp/" + VIP + "/9; printf x >&3; read -t 1 -u 3 line 2>/dev/null; echo \"exit $?\"").strip();
+        assertEquals("exit 142", unanswered, "a datagram no socket takes on a held address is not answered unreachable");
 
         // 1. With the control plane down (the clients are pinned and the pins replicated without it),
         // host 1 dies: its cable and both its processes at once. Host 2 takes .50 after 3 adverts.
