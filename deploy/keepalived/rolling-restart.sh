@@ -9,7 +9,8 @@
 #   2. the node is restarted (CMD, default: systemctl restart fulcrum-data-plane, which returns once the
 #      old node has stopped). On SIGTERM the node drops new SYNs instead of refusing them, so clients
 #      retry and reach the peer, and 0.2 s later reports draining, so keepalived moves its addresses to
-#      the peer (tens of milliseconds later): nothing that was accepted here is cut off by the move. Then
+#      the peer (within tens of milliseconds while its track script waits on the node, up to 0.3 s
+#      otherwise): exchanges accepted just before that end within those 0.2 s are not cut off. Then
 #      it closes its listeners and drains for --shutdown-grace;
 #   3. the restarted node must be healthy and its keepalived out of FAULT again (rise 2: 2 s);
 #      nopreempt keeps the addresses where they are, so the next host's turn moves them once more.

@@ -39,11 +39,13 @@ public final class DataPlaneNode implements AutoCloseable {
     /** How long a connection ended at the drain deadline waits for its peers' FIN before it closes. */
     static final Duration FINISH_LINGER = Duration.ofSeconds(2);
     /**
-     * How long a stopping node keeps reporting itself serving after it began dropping new SYNs: a client
-     * accepted just before is answered before keepalived moves the addresses, which the health
-     * endpoint's waiting track script does within tens of milliseconds of the 503. Clients whose SYN is
-     * dropped meanwhile retry after TCP's 1 s and find the peer; so does every SYN dropped before the
-     * move, as long as settle and move take under that second.
+     * How long a stopping node keeps reporting itself serving after it began dropping new SYNs: an
+     * exchange accepted just before that ends within this is answered before keepalived moves the
+     * addresses, which it does within tens of milliseconds of the 503 while its track script waits on
+     * the health endpoint, and at the script's next run otherwise (up to 0.3 s). A longer exchange is
+     * cut off by the move as before. Clients whose SYN is dropped meanwhile retry after TCP's 1 s and
+     * find the peer, as long as settle and move take under that second. A stop delay shorter than this
+     * is all settle: the listeners close as the node reports draining.
      */
     static final Duration DRAIN_SETTLE = Duration.ofMillis(200);
 

@@ -164,8 +164,9 @@ public final class HealthEndpoint implements AutoCloseable {
             }
             return now;
         } catch (InterruptedException e) {
+            // The endpoint is closing: no answer may read as serving.
             Thread.currentThread().interrupt();
-            return now;
+            return new ServingState(false, "health endpoint closing");
         } finally {
             waiters.release();
         }

@@ -198,7 +198,8 @@ class HaPairFailoverIT {
         restartNode(1);
         keepalived[1].awaitState(INSTANCE, "BACKUP", Duration.ofSeconds(20));
 
-        // 3. Host 1's node stops cleanly: it reports draining and drops new SYNs until .50 has moved.
+        // 3. Host 1's node stops cleanly: it drops new SYNs, reports draining 0.2 s later and drops them until
+        // .50 has moved.
         // The fault is done once the node drops new SYNs: a connection accepted in the milliseconds between
         // the SIGTERM and that is in flight, and is lost if the address moves before it is answered.
         Failover cleanStop = failover("node on host 1 stopped (SIGTERM, --stop-delay 5s)", 0, () -> {
